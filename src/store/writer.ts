@@ -5,8 +5,8 @@
  * - Each append to a file is one `write` of whole lines on a descriptor opened with O_APPEND, so a
  *   crash tears at most the last line.
  * - Before the first append to a file that already has bytes, its last byte is checked: a torn
- *   last line (no line end) gets a '\n' first, so the next row starts on a fresh line and the
- *   reader skips only the torn one.
+ *   last line (no line end) is ended first (TORN_LINE_END), so the next row starts on a fresh
+ *   line and the reader skips only the torn one.
  * - The header goes in only when the file is empty, in the same write as the first rows.
  */
 import fs from 'node:fs/promises';
@@ -21,6 +21,13 @@ interface OpenDayFile {
   handle: fs.FileHandle;
   checkEnd: boolean;
 }
+
+/**
+ * Ends a torn last line before new lines go after it. The extra non-number field makes the torn
+ * line unreadable whatever it was cut at (too many or too few fields, or a non-number where a
+ * number belongs), so a number cut short ("12345" torn to "12") can never be read as a value.
+ */
+export const TORN_LINE_END = ',torn-line\n';
 
 /** Day files kept open: today's, and yesterday's for rows that arrive just after midnight. */
 const MAX_OPEN_FILES = 2;
@@ -111,7 +118,7 @@ export class StoreWriter {
     if (size === 0) return `${STORE_HEADER}\n`;
     const last = Buffer.alloc(1);
     await handle.read(last, 0, 1, size - 1);
-    return last[0] === 0x0a || last[0] === 0x0d ? '' : '\n';
+    return last[0] === 0x0a || last[0] === 0x0d ? '' : TORN_LINE_END;
   }
 
   private async openDay(day: string): Promise<OpenDayFile> {
