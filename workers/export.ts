@@ -1,0 +1,111 @@
+/**
+ * Export job: the rows of a window, as one CSV in a zip under TMP_DIR/exports.
+ *
+ * - Three attempts with back-off: what fails here is mostly passing (a full disk being cleaned,
+ *   a worker shut down mid-way, which hands the job back by aborting it). Data that cannot be
+ *   read as a window fails at once (UnrecoverableError).
+ * - Finished jobs (and so their results) stay readable EXPORT_TTL_S, as long as the zip is kept.
+ * - Progress: percent of the day files processed.
+ * - An empty window is not an error: a zip with just the header, rows 0.
+ */
+import fsp from 'node:fs/promises';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Config } from '../env/default_env.js';
+import { AppError } from '../src/errors.js';
+import { exportBaseName, exportPartPath, exportsDir, exportZipPath } from '../src/queue/export-files.js';
+import { readWindowBatches, type ReadStats } from '../src/store/reader.js';
+import { parseInstant } from '../src/store/time.js';
+import { writeCsvZip } from './export-writer.js';
+import { retention, type JobHandler, type WorkerContext } from './job-handler.js';
+import { createProgressReporter } from './progress.js';
+
+export interface ExportData {
+  /** ISO 8601 with offset (normalised when the job was added). */
+  start_time: string;
+  end_time: string;
+  /** Only this host; absent = all hosts. */
+  host?: string;
+  /** Only these interfaces; absent = all. */
+  interfaces?: string[];
+}
+
+export interface ExportResult {
+  rows: number;
+  /** Size of the zip. */
+  bytes: number;
+  /** Size of the CSV inside it. */
+  csv_bytes: number;
+  /** The name the download is offered under. */
+  file_name: string;
+  /** Lines of the store that could not be read (torn or corrupt) and were left out. */
+  skipped: number;
+}
+
+function windowOf(data: ExportData, tz: string): { start: number; end: number } {
+  const start = typeof data?.start_time === 'string' ? parseInstant(data.start_time, tz) : null;
+  const end = typeof data?.end_time === 'string' ? parseInstant(data.end_time, tz) : null;
+  if (start === null || end === null || start > end) {
+    throw new UnrecoverableError(`not a window: start_time ${JSON.stringify(data?.start_time)}, end_time ${JSON.stringify(data?.end_time)}`);
+  }
+  return { start, end };
+}
+
+/**
+ * Runs one export: `config` says where the store and TMP_DIR are; `signal` aborts it (the part
+ * file is removed and the job is retried later, possibly by another worker).
+ */
+export async function processExport(
+  config: Config,
+  job: Job<ExportData, ExportResult>,
+  signal?: AbortSignal,
+): Promise<ExportResult> {
+  const id = String(job.id);
+  const data = job.data;
+  const { start, end } = windowOf(data, config.telemetryTz);
+  const baseName = exportBaseName(data.host, start, end, config.telemetryTz);
+  const stats: ReadStats = { files: 0, rows: 0, skipped: 0 };
+  const progress = createProgressReporter(job);
+  await fsp.mkdir(exportsDir(config), { recursive: true });
+
+  const batches = readWindowBatches({
+    dir: config.telemetryDir,
+    tz: config.telemetryTz,
+    start,
+    end,
+    host: data.host,
+    interfaces: data.interfaces,
+    legacyHost: config.hostName,
+    stats,
+    onDay: (done, total) => progress.report(total > 0 ? Math.round((done / total) * 100) : 0),
+  });
+  let written;
+  try {
+    written = await writeCsvZip({
+      batches,
+      entryName: `${baseName}.csv`,
+      partPath: exportPartPath(config, id),
+      finalPath: exportZipPath(config, id),
+      signal,
+    });
+  } catch (error) {
+    // A window the reader refuses (bad host name) fails the same way on every attempt.
+    if (error instanceof AppError) throw new UnrecoverableError(error.message);
+    throw error;
+  }
+  await progress.flush(100);
+  return {
+    rows: written.rows,
+    bytes: written.zipBytes,
+    csv_bytes: written.csvBytes,
+    file_name: `${baseName}.zip`,
+    skipped: stats.skipped,
+  };
+}
+
+export const exportJob: JobHandler<ExportData, ExportResult> = {
+  kind: 'export',
+  queue: 'export',
+  jobOptions: (config) => ({ attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...retention(config.exportTtlS) }),
+  workerOptions: { concurrency: 2, lockDuration: 60_000 },
+  createProcessor: (ctx: WorkerContext) => (job, _token, signal) => processExport(ctx.config, job, signal),
+};
