@@ -346,7 +346,9 @@ export interface components {
             /** @description What went wrong and what to do about it. */
             message: string;
             /** @description For validation, the fields at fault; otherwise anything a client can act on (e.g. `{job}` for 409). */
-            details?: components["schemas"]["FieldProblem"][] | Record<string, never>;
+            details?: components["schemas"]["FieldProblem"][] | {
+                [key: string]: unknown;
+            };
             data?: null;
         };
         FieldProblem: {
@@ -401,11 +403,17 @@ export interface components {
             /** @description BullMQ's state: waiting, delayed, active, completed, failed, … */
             state: string;
             /** @description Percent done (0-100), or an object such as `{samples, rows}` for a collection without a duration. */
-            progress: number | Record<string, never>;
+            progress: number | {
+                [key: string]: unknown;
+            };
             /** @description What the job was asked to do. */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /** @description What it produced (collection `{samples, rows, first_time, last_time, stopped}`; export `{rows, file_name, …}`), null until finished. */
-            result: Record<string, never> | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
             error: string | null;
             /** Format: date-time */
             created_at: string;
