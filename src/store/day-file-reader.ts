@@ -8,17 +8,9 @@
  * themselves are always filtered by their exact time.
  */
 import fs from 'node:fs/promises';
-import { MAX_LINE_CHARS, readLineBatches } from './line-chunks.js';
+import { MAX_LINE_CHARS, readLineBlocks } from './line-chunks.js';
 import type { DayFile } from './paths.js';
-import {
-  LEGACY_HEADER_LINE,
-  STORE_HEADER_LINE,
-  createTimeReader,
-  parseRowFields,
-  timeField,
-  type LineFormat,
-  type TimeReader,
-} from './row-parser.js';
+import { LEGACY_HEADER_LINE, LineParser, STORE_HEADER_LINE, type LineFormat } from './row-parser.js';
 import type { TelemetryRow } from './row.js';
 
 export const ORDER_SLACK_MS = 10 * 60_000;
@@ -65,31 +57,32 @@ async function readHead(handle: fs.FileHandle, file: DayFile, window: DayFileWin
 }
 
 /** The time of the first readable line starting in `buffer` after its first line end, and where that line starts. */
-function probeLine(buffer: Buffer, readTime: TimeReader): { time: number; offset: number } | null {
+function probeLine(buffer: Buffer, parser: LineParser): { time: number; offset: number } | null {
+  const text = buffer.toString('latin1'); // times are ASCII; byte offsets stay char offsets
   let at = 0;
   for (;;) {
-    const lf = buffer.indexOf(0x0a, at);
-    const cr = buffer.indexOf(0x0d, at);
+    const lf = text.indexOf('\n', at);
+    const cr = text.indexOf('\r', at);
     const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
     if (end === -1) return null;
-    const lineStart = end + (buffer[end] === 0x0d && buffer[end + 1] === 0x0a ? 2 : 1);
-    const comma = buffer.indexOf(0x2c, lineStart);
+    const lineStart = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+    const comma = text.indexOf(',', lineStart);
     if (comma === -1) return null;
-    const time = readTime(buffer.toString('latin1', lineStart, comma));
+    const time = parser.time(text, lineStart, comma);
     if (time !== null) return { time, offset: lineStart };
     at = lineStart;
   }
 }
 
 /** Byte offset of a line start at or before the first line with time >= target (rows in order). */
-async function seekTime(handle: fs.FileHandle, from: number, size: number, target: number, readTime: TimeReader): Promise<number> {
+async function seekTime(handle: fs.FileHandle, from: number, size: number, target: number, parser: LineParser): Promise<number> {
   let lo = from;
   let hi = size;
   const buffer = Buffer.alloc(PROBE_BYTES);
   while (hi - lo > BISECT_STOP_BYTES) {
     const mid = Math.floor((lo + hi) / 2);
     const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, mid);
-    const probe = probeLine(buffer.subarray(0, bytesRead), readTime);
+    const probe = probeLine(buffer.subarray(0, bytesRead), parser);
     if (probe === null) break; // nothing readable here: read from lo, which is always safe
     if (probe.time < target) lo = mid + probe.offset;
     else hi = mid;
@@ -113,34 +106,37 @@ export async function* readDayFileRows(file: DayFile, window: DayFileWindow): As
   try {
     const { size } = await handle.stat();
     const { format, dataStart } = await readHead(handle, file, window);
-    const readTime = createTimeReader(window.tz);
-    const from = await seekTime(handle, dataStart, size, window.start - ORDER_SLACK_MS, readTime);
+    const parser = new LineParser(format);
+    const from = await seekTime(handle, dataStart, size, window.start - ORDER_SLACK_MS, parser);
     const stopAfter = window.end + ORDER_SLACK_MS;
+    const { start, end, interfaces } = window;
     let batch: RowBatch = { rows: [], times: [] };
-    for await (const chunk of readLineBatches(handle, from)) {
-      let skipped = chunk.dropped + (chunk.unterminated !== undefined ? 1 : 0);
+    for await (const block of readLineBlocks(handle, from)) {
+      const text = block.text;
+      let skipped = block.dropped + (block.unterminated !== undefined ? 1 : 0);
       let past = false;
-      for (const line of chunk.lines) {
-        if (line.length === 0) continue;
-        const ms = readTime(timeField(line));
+      for (let at = 0, next = 0; at < text.length; at = next + 1) {
+        next = text.indexOf('\n', at);
+        if (next === at) continue; // empty line
+        const ms = parser.time(text, at, next);
         if (ms === null) {
           skipped++;
           continue;
         }
-        if (ms < window.start) continue;
-        if (ms > window.end) {
+        if (ms < start) continue;
+        if (ms > end) {
           if (ms > stopAfter) {
             past = true;
             break;
           }
           continue;
         }
-        const row = parseRowFields(line, ms, format);
+        const row = parser.row(text, at, next, ms);
         if (row === null) {
           skipped++;
           continue;
         }
-        if (window.interfaces !== undefined && !window.interfaces.has(row.network_adapter)) continue;
+        if (interfaces !== undefined && !interfaces.has(row.network_adapter)) continue;
         batch.rows.push(row);
         batch.times.push(ms);
       }

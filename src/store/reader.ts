@@ -107,11 +107,58 @@ export async function* readWindowBatches(opts: ReadWindowOptions): AsyncGenerato
 }
 
 /**
+ * Yields the rows of batches one by one. A hand-written iterator rather than `yield*` in an async
+ * generator: a row already in memory is handed over in one resolved promise, without the
+ * generator's extra queueing per value, which is most of the cost of a row read this way.
+ */
+class RowIterator implements AsyncGenerator<TelemetryRow, undefined> {
+  private rows: TelemetryRow[] = [];
+  private index = 0;
+
+  constructor(private readonly batches: AsyncGenerator<TelemetryRow[]>) {}
+
+  next(): Promise<IteratorResult<TelemetryRow, undefined>> {
+    if (this.index < this.rows.length) {
+      return Promise.resolve({ value: this.rows[this.index++] as TelemetryRow, done: false });
+    }
+    return this.refill();
+  }
+
+  private async refill(): Promise<IteratorResult<TelemetryRow, undefined>> {
+    for (;;) {
+      const next = await this.batches.next();
+      if (next.done) return { value: undefined, done: true };
+      if (next.value.length > 0) {
+        this.rows = next.value;
+        this.index = 1;
+        return { value: next.value[0] as TelemetryRow, done: false };
+      }
+    }
+  }
+
+  async return(): Promise<IteratorResult<TelemetryRow, undefined>> {
+    this.rows = [];
+    await this.batches.return(undefined);
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<TelemetryRow, undefined>> {
+    this.rows = [];
+    await this.batches.return(undefined);
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
  * Streams the rows of [start, end] (epoch ms, inclusive) for one host or all, in time order,
  * opening only the day files that can overlap the window. Never throws for bad file content:
  * lines it cannot read are counted in `stats.skipped`. Throws BadRequestError for a bad window
- * or host name.
+ * or host name (on the first `next()`).
  */
-export async function* readWindow(opts: ReadWindowOptions): AsyncGenerator<TelemetryRow> {
-  for await (const rows of readWindowBatches(opts)) yield* rows;
+export function readWindow(opts: ReadWindowOptions): AsyncGenerator<TelemetryRow> {
+  return new RowIterator(readWindowBatches(opts));
 }
