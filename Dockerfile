@@ -32,7 +32,9 @@ LABEL org.opencontainers.image.title="pc-telemetry" \
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tzdata redis-server \
  && rm -rf /var/lib/apt/lists/*
+# Source maps (emitted by the build) make stack traces name the TypeScript files and lines.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--enable-source-maps \
     TZ=Europe/Samara \
     PCT_APP_DIR=/opt/pc-telemetry \
     API_HOST=0.0.0.0 \
