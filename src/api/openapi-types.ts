@@ -911,7 +911,15 @@ export interface operations {
                 };
             };
             405: components["responses"]["LegacyFailure"];
-            409: components["responses"]["LegacyFailure"];
+            /** @description A collection already waits or runs on this host; `data` is its job id. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegacyEnvelope"];
+                };
+            };
             503: components["responses"]["LegacyFailure"];
             default: components["responses"]["Default"];
         };
