@@ -18,8 +18,8 @@ export interface OwnedWorkerContext {
 
 /** Opens a `worker` connection, a stop listener and the three queues for `config`. */
 export function createWorkerContext(config: Config, log: (line: string) => void = console.error): OwnedWorkerContext {
-  const redis = createRedis(config, 'worker', 'pct-worker');
-  const stops = new CollectionStopListener(createRedis(config, 'worker', 'pct-stop-listener'), config.queuePrefix);
+  const redis = createRedis(config, 'worker', 'pct-worker', log);
+  const stops = new CollectionStopListener(createRedis(config, 'worker', 'pct-stop-listener', log), config.queuePrefix);
   const queues = openQueues(redis, config.queuePrefix);
   const shutdown = new AbortController();
   return {

@@ -65,9 +65,14 @@ export function redisOptions(role: RedisRole, name: string): RedisOptions {
  * A new ioredis connection to `config.redisUrl` in the given role, already connecting, with the
  * outage logger attached. `name` shows up in `CLIENT LIST` and in the log lines.
  */
-export function createRedis(config: Config, role: RedisRole, name = `pct-${role}`): Redis {
+export function createRedis(
+  config: Config,
+  role: RedisRole,
+  name = `pct-${role}`,
+  log: (line: string) => void = console.error,
+): Redis {
   const redis = new Redis(config.redisUrl, redisOptions(role, name));
-  logOutages(redis, name, config.redisUrl);
+  logOutages(redis, name, config.redisUrl, log);
   return redis;
 }
 
