@@ -6,7 +6,7 @@ import { dayFilePath } from '../../src/store/paths.js';
 import type { TelemetryRow } from '../../src/store/row.js';
 import { parseInstant } from '../../src/store/time.js';
 import { makeRows, writeLegacyDay, writeSamples } from './fixtures.js';
-import { call, startTestApi, testConfig, TEST_HOST, type TestApi } from './harness.js';
+import { call, rawRequest, startTestApi, testConfig, TEST_HOST, type TestApi } from './harness.js';
 
 const TZ = 'Europe/Samara';
 const MAX_ROWS = 50;
@@ -64,6 +64,10 @@ describe('GET /telemetry', () => {
     expect(withOffset.body.rows).toEqual(mine.slice(4, 14)); // samples 2..6 inclusive, two rows each
     expect(inZ.body.rows).toEqual(withOffset.body.rows);
     expect(bare.body.rows).toEqual(withOffset.body.rows);
+    // As curl sends it: ':' and '+' unencoded (a raw '+' arrives as a space).
+    const raw = await rawRequest(`${t.base}/telemetry?host=${TEST_HOST}&start_time=2026-03-01T12:00:10+04:00&end_time=2026-03-01T12:00:30+04:00`, 'GET');
+    expect(raw.status, raw.text).toBe(200);
+    expect((raw.json() as { rows: unknown }).rows).toEqual(withOffset.body.rows);
   });
 
   it('filters by host and by interfaces', async () => {
