@@ -20,23 +20,22 @@ dockerlinter_ignore=SC2215,ER0012
 step() { printf '\n== %s\n' "$*"; step_start=$SECONDS; }
 done_step() { printf -- '-- ok (%ss)\n' "$((SECONDS - step_start))"; }
 
-apt_install() { # $1 = command, $2 = Debian package providing it
-  command -v "$1" >/dev/null && return 0
+# Debian packages this needs, installed in one apt-get run when missing.
+missing=()
+docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
-    echo "$1 is missing: install the $2 package (apt-get install $2)" >&2
-    return 1
+    echo "missing: ${missing[*]} (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
+    exit 1
   fi
-  echo "installing $2 (apt-get)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null
-}
+  step "installing ${missing[*]} (apt-get)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  done_step
+fi
 
 step "compose file: parse and validate"
-if docker compose version >/dev/null 2>&1; then
-  compose=(docker compose)
-else
-  apt_install docker-compose docker-compose
-  compose=(docker-compose)
-fi
+if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 echo "parser: $("${compose[@]}" version | head -n 1)"
 # With the optional profile on, so the collector service is validated too.
 COMPOSE_PROFILES=collector "${compose[@]}" -f docker-compose.yml config -q
@@ -55,7 +54,6 @@ if ! installed dockerfile-utils 0.16.3 || ! installed dockerlinter 2.0.0; then
   npm install --prefix "$lint_dir" --no-save --ignore-scripts --no-audit --no-fund --loglevel=error \
     "${lint_packages[@]}" >/dev/null
 fi
-apt_install shellcheck shellcheck
 echo "dockerfile-utils $(node -p "require('$lint_dir/node_modules/dockerfile-utils/package.json').version")"
 "$lint_dir/node_modules/.bin/dockerfile-utils" lint Dockerfile
 echo "dockerlinter $(node -p "require('$lint_dir/node_modules/dockerlinter/package.json').version")," \
