@@ -56,22 +56,47 @@ async function readHead(handle: fs.FileHandle, file: DayFile, window: DayFileWin
   return { format: byLayout, dataStart: 0 };
 }
 
-/** The time of the first readable line starting in `buffer` after its first line end, and where that line starts. */
-function probeLine(buffer: Buffer, parser: LineParser): { time: number; offset: number } | null {
+/**
+ * Times of the readable lines in `buffer` (a probe read at some offset), with where each line
+ * starts. Unless `atLineStart`, the text before the first line end is a partial line and is
+ * left out; so is a last line without a line end. With `firstOnly`, stops at the first time.
+ */
+function lineTimes(buffer: Buffer, parser: LineParser, atLineStart: boolean, firstOnly: boolean): { time: number; offset: number }[] {
   const text = buffer.toString('latin1'); // times are ASCII; byte offsets stay char offsets
-  let at = 0;
-  for (;;) {
+  const found: { time: number; offset: number }[] = [];
+  let lineStart = atLineStart ? 0 : -1;
+  for (let at = 0; ; ) {
     const lf = text.indexOf('\n', at);
     const cr = text.indexOf('\r', at);
     const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-    if (end === -1) return null;
-    const lineStart = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
-    const comma = text.indexOf(',', lineStart);
-    if (comma === -1) return null;
-    const time = parser.time(text, lineStart, comma);
-    if (time !== null) return { time, offset: lineStart };
-    at = lineStart;
+    if (end === -1) return found;
+    if (lineStart !== -1 && end > lineStart) {
+      const time = parser.time(text, lineStart, end);
+      if (time !== null) {
+        found.push({ time, offset: lineStart });
+        if (firstOnly) return found;
+      }
+    }
+    at = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+    lineStart = at;
   }
+}
+
+async function probe(handle: fs.FileHandle, buffer: Buffer, position: number): Promise<Buffer> {
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+/**
+ * The times of the first and last whole lines of the file (null when none reads): two small
+ * reads that tell whether a file can hold anything of the window at all.
+ */
+async function timeBounds(handle: fs.FileHandle, dataStart: number, size: number, parser: LineParser): Promise<{ first: number | null; last: number | null }> {
+  const buffer = Buffer.alloc(PROBE_BYTES);
+  const first = lineTimes(await probe(handle, buffer, dataStart), parser, true, true)[0]?.time ?? null;
+  const tailStart = Math.max(dataStart, size - PROBE_BYTES);
+  const last = lineTimes(await probe(handle, buffer, tailStart), parser, tailStart === dataStart, false).at(-1)?.time ?? null;
+  return { first, last };
 }
 
 /** Byte offset of a line start at or before the first line with time >= target (rows in order). */
@@ -81,10 +106,9 @@ async function seekTime(handle: fs.FileHandle, from: number, size: number, targe
   const buffer = Buffer.alloc(PROBE_BYTES);
   while (hi - lo > BISECT_STOP_BYTES) {
     const mid = Math.floor((lo + hi) / 2);
-    const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, mid);
-    const probe = probeLine(buffer.subarray(0, bytesRead), parser);
-    if (probe === null) break; // nothing readable here: read from lo, which is always safe
-    if (probe.time < target) lo = mid + probe.offset;
+    const found = lineTimes(await probe(handle, buffer, mid), parser, false, true)[0];
+    if (found === undefined) break; // nothing readable here: read from lo, which is always safe
+    if (found.time < target) lo = mid + found.offset;
     else hi = mid;
   }
   return lo;
@@ -107,8 +131,12 @@ export async function* readDayFileRows(file: DayFile, window: DayFileWindow): As
     const { size } = await handle.stat();
     const { format, dataStart } = await readHead(handle, file, window);
     const parser = new LineParser(format);
-    const from = await seekTime(handle, dataStart, size, window.start - ORDER_SLACK_MS, parser);
     const stopAfter = window.end + ORDER_SLACK_MS;
+    const bounds = await timeBounds(handle, dataStart, size, parser);
+    // Wholly after or before the window (a neighbouring day): nothing to read.
+    if (bounds.first !== null && bounds.first > stopAfter) return;
+    if (bounds.last !== null && bounds.last < window.start - ORDER_SLACK_MS) return;
+    const from = await seekTime(handle, dataStart, size, window.start - ORDER_SLACK_MS, parser);
     const { start, end, interfaces } = window;
     let batch: RowBatch = { rows: [], times: [] };
     for await (const block of readLineBlocks(handle, from)) {
