@@ -2,10 +2,13 @@
  * One CSV line of the store and back, by hand: a row is eight short fields, and a general CSV
  * library costs more per row than the whole rest of the read.
  */
-import { STORE_COLUMNS, type TelemetryRow } from './row.js';
+import { LEGACY_COLUMNS, STORE_COLUMNS, type TelemetryRow } from './row.js';
 
 /** The store's header line, without its line end. */
 export const STORE_HEADER = STORE_COLUMNS.join(',');
+
+/** The old tool's header line (`DD-MM-YYYY/data.csv`), without its line end. */
+export const LEGACY_HEADER = LEGACY_COLUMNS.join(',');
 
 function needsQuotes(value: string): boolean {
   for (let i = 0; i < value.length; i++) {

@@ -10,7 +10,8 @@
 import fs from 'node:fs/promises';
 import { MAX_LINE_CHARS, readLineBlocks } from './line-chunks.js';
 import type { DayFile } from './paths.js';
-import { LEGACY_HEADER_LINE, LineParser, STORE_HEADER_LINE, type LineFormat } from './row-parser.js';
+import { LEGACY_HEADER, STORE_HEADER } from './csv-line.js';
+import { LineParser, type LineFormat } from './row-parser.js';
 import type { TelemetryRow } from './row.js';
 
 export const ORDER_SLACK_MS = 10 * 60_000;
@@ -49,8 +50,8 @@ async function readHead(handle: fs.FileHandle, file: DayFile, window: DayFileWin
   let first = head.toString('utf8', 0, lineEnd);
   if (first.charCodeAt(0) === 0xfeff) first = first.slice(1);
   const next = lineEnd + (head[lineEnd] === 0x0d && head[lineEnd + 1] === 0x0a ? 2 : 1);
-  if (first === STORE_HEADER_LINE) return { format: { ...byLayout, columns: 8 }, dataStart: next };
-  if (first === LEGACY_HEADER_LINE) return { format: { ...byLayout, columns: 6 }, dataStart: next };
+  if (first === STORE_HEADER) return { format: { ...byLayout, columns: 8 }, dataStart: next };
+  if (first === LEGACY_HEADER) return { format: { ...byLayout, columns: 6 }, dataStart: next };
   // No known header (torn by a crash in the file's first write, or not the store's file): every
   // line is read as data in the columns its folder implies; what does not parse is skipped.
   return { format: byLayout, dataStart: 0 };

@@ -108,6 +108,15 @@ export async function listLegacyDayFiles(dir: string, first: string, last: strin
   return files.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
 
+/** True when `target` (a symlink, say a host folder mounted from elsewhere) leads to a folder. */
+async function isFolder(target: string): Promise<boolean> {
+  try {
+    return (await fs.stat(target)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The hosts that have a folder in the store, sorted (old-layout day folders are not hosts). */
 export async function listHosts(dir: string): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
@@ -117,8 +126,10 @@ export async function listHosts(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return entries
-    .filter((entry) => entry.isDirectory() && isStoreHostName(entry.name))
-    .map((entry) => entry.name)
-    .sort();
+  const hosts: string[] = [];
+  for (const entry of entries) {
+    if (!isStoreHostName(entry.name)) continue;
+    if (entry.isDirectory() || (entry.isSymbolicLink() && (await isFolder(path.join(dir, entry.name))))) hosts.push(entry.name);
+  }
+  return hosts.sort();
 }

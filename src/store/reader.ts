@@ -77,6 +77,14 @@ async function windowSources(opts: ReadWindowOptions): Promise<DayFile[][]> {
  * per-row cost of an async iteration.
  */
 export async function* readWindowBatches(opts: ReadWindowOptions): AsyncGenerator<TelemetryRow[]> {
+  for await (const rows of windowBatches(opts)) {
+    if (opts.stats) opts.stats.rows += rows.length;
+    yield rows;
+  }
+}
+
+/** The batches of the window, counting files and skipped lines (rows are counted as handed on). */
+async function* windowBatches(opts: ReadWindowOptions): AsyncGenerator<TelemetryRow[]> {
   checkWindow(opts);
   const stats = opts.stats ?? { files: 0, rows: 0, skipped: 0 };
   const sources = await windowSources(opts);
@@ -100,10 +108,7 @@ export async function* readWindowBatches(opts: ReadWindowOptions): AsyncGenerato
       opts.onDay?.(++done, total);
     }
   }
-  for await (const batch of mergeByTime(sources.map(readSource))) {
-    stats.rows += batch.rows.length;
-    yield batch.rows;
-  }
+  for await (const batch of mergeByTime(sources.map(readSource))) yield batch.rows;
 }
 
 /**
@@ -115,10 +120,14 @@ class RowIterator implements AsyncGenerator<TelemetryRow, undefined> {
   private rows: TelemetryRow[] = [];
   private index = 0;
 
-  constructor(private readonly batches: AsyncGenerator<TelemetryRow[]>) {}
+  constructor(
+    private readonly batches: AsyncGenerator<TelemetryRow[]>,
+    private readonly stats: ReadStats | undefined,
+  ) {}
 
   next(): Promise<IteratorResult<TelemetryRow, undefined>> {
     if (this.index < this.rows.length) {
+      if (this.stats) this.stats.rows++;
       return Promise.resolve({ value: this.rows[this.index++] as TelemetryRow, done: false });
     }
     return this.refill();
@@ -131,6 +140,7 @@ class RowIterator implements AsyncGenerator<TelemetryRow, undefined> {
       if (next.value.length > 0) {
         this.rows = next.value;
         this.index = 1;
+        if (this.stats) this.stats.rows++;
         return { value: next.value[0] as TelemetryRow, done: false };
       }
     }
@@ -160,5 +170,5 @@ class RowIterator implements AsyncGenerator<TelemetryRow, undefined> {
  * or host name (on the first `next()`).
  */
 export function readWindow(opts: ReadWindowOptions): AsyncGenerator<TelemetryRow> {
-  return new RowIterator(readWindowBatches(opts));
+  return new RowIterator(windowBatches(opts), opts.stats);
 }

@@ -10,11 +10,8 @@
  * every row reads alike.
  */
 import { splitCsvLine } from './csv-line.js';
-import { LEGACY_COLUMNS, STORE_COLUMNS, type TelemetryRow } from './row.js';
+import type { TelemetryRow } from './row.js';
 import { formatInstant, parseInstant } from './time.js';
-
-export const STORE_HEADER_LINE = STORE_COLUMNS.join(',');
-export const LEGACY_HEADER_LINE = LEGACY_COLUMNS.join(',');
 
 /** The layout a file's lines follow, decided from its header (or its folder when it has none). */
 export interface LineFormat {

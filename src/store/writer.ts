@@ -112,7 +112,7 @@ export class StoreWriter {
     }
   }
 
-  /** What must precede new lines: the header for an empty file, '\n' after a torn last line. */
+  /** What must precede new lines: the header for an empty file, TORN_LINE_END after a torn last line. */
   private async endPrefix(handle: fs.FileHandle): Promise<string> {
     const { size } = await handle.stat();
     if (size === 0) return `${STORE_HEADER}\n`;

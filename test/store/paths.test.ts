@@ -60,7 +60,11 @@ describe('day files of a window', () => {
     await touch('alpha', '2026-12-01.csv');
     await touch('01-12-2026', 'data.csv');
     await touch('stray.csv');
-    expect(await listHosts(dir)).toEqual(['alpha', 'beta']);
+    await fs.mkdir(path.join(dir, '..', `${path.basename(dir)}-mounted`), { recursive: true });
+    await fs.symlink(path.join(dir, '..', `${path.basename(dir)}-mounted`), path.join(dir, 'gamma'));
+    await fs.symlink(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+    expect(await listHosts(dir)).toEqual(['alpha', 'beta', 'gamma']);
+    await fs.rm(path.join(dir, '..', `${path.basename(dir)}-mounted`), { recursive: true });
     expect(await listHosts(path.join(dir, 'missing'))).toEqual([]);
     expect(await listHostDayFiles(dir, 'nobody', '2026-01-01', '2027-01-01')).toEqual([]);
   });

@@ -120,6 +120,17 @@ describe('readWindow round trips', () => {
     }
   });
 
+  it('counts the rows handed over, also when the reader stops early', async () => {
+    await writeSamples('h1', at('2026-12-04T10:00:00'), at('2026-12-04T10:10:00'), 1_000);
+    const stats = { files: 0, rows: 0, skipped: 0 };
+    const seen: TelemetryRow[] = [];
+    for await (const row of readWindow({ dir, tz: TZ, start: 0, end: at('2027-01-01'), legacyHost: 'x', stats })) {
+      seen.push(row);
+      if (seen.length === 3) break;
+    }
+    expect(stats).toEqual({ files: 1, rows: 3, skipped: 0 });
+  });
+
   it('reads the same rows in batches as row by row', async () => {
     const written = await writeSamples('h1', at('2026-12-04T10:00:00'), at('2026-12-04T14:00:00'), 2_000);
     const batched: TelemetryRow[] = [];
