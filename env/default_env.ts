@@ -34,6 +34,11 @@ export interface Config {
   readonly exportTtlS: number;
   /** Largest number of rows `GET /telemetry` answers inline; more is an export's job. */
   readonly queryMaxRows: number;
+  /**
+   * Seconds a running job's lock lasts unless its worker renews it (it does every half of it):
+   * a job whose worker died is handed to another worker within about twice this.
+   */
+  readonly jobLockS: number;
   /** Where a Redis started by `npm start` keeps its data. */
   readonly redisDataDir: string;
 }
@@ -132,6 +137,7 @@ export function loadConfig(overrides: EnvSource = {}, cwd = process.cwd()): Conf
     clearTempFolderTimeoutS: env.number('CLEAR_TEMP_FOLDER_TIMEOUT', 15, 1, 86_400),
     exportTtlS: env.number('EXPORT_TTL_S', 3600, 1, 30 * 86_400),
     queryMaxRows: env.number('QUERY_MAX_ROWS', 100_000, 1, 10_000_000, true),
+    jobLockS: env.number('JOB_LOCK_S', 60, 1, 3600),
     redisDataDir: dir('REDIS_DATA_DIR', './.redis'),
   };
   if (env.problems.length > 0) throw new ConfigError(env.problems);

@@ -4,8 +4,8 @@
  * - No retries: a collection that failed would resume with a gap anyway, and bad data
  *   (UnrecoverableError) would fail the same way again. A worker that dies mid-run still hands
  *   the job back through BullMQ's stalled-job check (maxStalledCount 1) and sampling resumes.
- * - lockDuration 2 min (renewed every minute while the processor runs): a Redis outage shorter
- *   than that does not make a long collection look stalled and run twice.
+ * - Lock twice JOB_LOCK_S, 2 min by default (renewed every half of it while the processor runs):
+ *   a Redis outage shorter than that does not make a long collection look stalled and run twice.
  * - Stop: a stop key polled every second plus a pub/sub message (collection-stop.ts), or the
  *   process shutting down; either aborts `collect`, which writes what it sampled and returns,
  *   so the job completes with `stopped: true` and says who stopped it.
@@ -147,6 +147,6 @@ export const collectionJob: JobHandler<CollectionData, CollectionResult> = {
   kind: 'collection',
   queue: 'collection',
   jobOptions: (config) => ({ attempts: 1, ...retention(config.exportTtlS) }),
-  workerOptions: { concurrency: 1, lockDuration: 120_000, maxStalledCount: 1 },
+  workerOptions: { concurrency: 1, lockScale: 2, maxStalledCount: 1 },
   createProcessor: (ctx) => (job, _token, signal) => processCollection(ctx, job, signal),
 };

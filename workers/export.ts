@@ -106,6 +106,6 @@ export const exportJob: JobHandler<ExportData, ExportResult> = {
   kind: 'export',
   queue: 'export',
   jobOptions: (config) => ({ attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...retention(config.exportTtlS) }),
-  workerOptions: { concurrency: 2, lockDuration: 60_000 },
+  workerOptions: { concurrency: 2 },
   createProcessor: (ctx: WorkerContext) => (job, _token, signal) => processExport(ctx.config, job, signal),
 };

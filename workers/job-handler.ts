@@ -23,8 +23,11 @@ export interface WorkerContext {
   log: (line: string) => void;
 }
 
-/** The worker options a kind may set; connection and prefix come from the runner. */
-export type KindWorkerOptions = Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'maxStalledCount' | 'stalledInterval'>;
+/**
+ * The worker options a kind may set; connection, prefix and lock timing come from the runner.
+ * `lockScale`: the kind's lock lasts this many times JOB_LOCK_S (default 1).
+ */
+export type KindWorkerOptions = Pick<WorkerOptions, 'concurrency' | 'maxStalledCount'> & { lockScale?: number };
 
 export interface JobHandler<Data = unknown, Result = unknown> {
   /** Also the BullMQ job name: the worker of a queue dispatches on it. */

@@ -7,7 +7,7 @@
  * EXPORT_GRACE_MS is aborted, which removes its part file and hands the job back for a retry,
  * possibly on another worker.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Config } from '../env/default_env.js';
 import type { JobKind } from '../src/queue/job-view.js';
 import { QUEUE_NAMES, type QueueName } from '../src/queue/queues.js';
@@ -23,6 +23,20 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+/**
+ * BullMQ timing for a queue's worker from JOB_LOCK_S: the lock lasts `lockScale` times it, and
+ * stalled jobs are looked for every half of it, so a job whose worker died goes back to the queue
+ * within about lock + two checks. The defaults (60 s) keep BullMQ's 30 s stalled check.
+ */
+export function queueWorkerOptions(
+  handler: AnyJobHandler | undefined,
+  config: Config,
+): Pick<WorkerOptions, 'concurrency' | 'maxStalledCount' | 'lockDuration' | 'stalledInterval'> {
+  const { lockScale = 1, ...own } = handler?.workerOptions ?? {};
+  const lockMs = config.jobLockS * 1000;
+  return { ...own, lockDuration: lockMs * lockScale, stalledInterval: lockMs / 2 };
+}
+
 function startQueueWorker(queue: QueueName, handlers: AnyJobHandler[], ctx: WorkerContext): Worker {
   const processors = new Map(handlers.map((handler) => [handler.kind, handler.createProcessor(ctx)]));
   // Three declared parameters: BullMQ hands the abort signal only to processors of length 3.
@@ -35,7 +49,7 @@ function startQueueWorker(queue: QueueName, handlers: AnyJobHandler[], ctx: Work
     connection: ctx.redis,
     prefix: ctx.config.queuePrefix,
     name: `${ctx.config.hostName}:${process.pid}`,
-    ...handlers[0]?.workerOptions,
+    ...queueWorkerOptions(handlers[0], ctx.config),
   });
   // Connection errors are logged once per outage by the connection; only other errors are news.
   worker.on('error', (error) => {
