@@ -34,7 +34,12 @@ export function legacyDataRoutes({ config }: ApiDeps): Router {
     }
     res.status(200).type('application/json');
     if (attachment) res.attachment(legacyFileName(kind, window));
-    await pipeline(Readable.from(chunks), res);
+    try {
+      await pipeline(Readable.from(chunks), res);
+    } catch (error) {
+      // A client that hangs up mid-answer is not a fault of ours; anything else is.
+      if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
   };
 
   router.get('/hello', (_req, res) => {
