@@ -215,7 +215,9 @@ export interface paths {
         /**
          * Stop this host's running collection (use DELETE /collections/{id}).
          * @deprecated
-         * @description When none runs: 200 with `error: true` and "process not exist", as the old tool answered.
+         * @description Stops the collection waiting or running on this host: 200 `{message: "collection <id> terminated",
+         *     error: false, data: <id>}` (the old tool said "process pid <pid> terminated"). When none runs:
+         *     200 with `error: true`, "process not exist" and `data: null`, as the old tool answered.
          */
         get: operations["legacyStopCollection"];
         put?: never;
@@ -280,7 +282,9 @@ export interface paths {
         /**
          * A JSON file (attachment) of `[time, cpu_usage]` pairs.
          * @deprecated
-         * @description Without start_time and end_time, the last 2 days, as the old tool did. 204 for an empty window.
+         * @description Without start_time or end_time, the last 2 days, as the old tool did. (The old tool, through a
+         *     bug, answered the last 2 days even when given a window; this one honours the window.)
+         *     204 for an empty window.
          */
         get: operations["legacyCpuUsageToJson"];
         put?: never;
