@@ -8,7 +8,7 @@
  * themselves are always filtered by their exact time.
  */
 import fs from 'node:fs/promises';
-import { MAX_LINE_CHARS, readLineBlocks } from './line-chunks.js';
+import { readLineBlocks } from './line-chunks.js';
 import type { DayFile } from './paths.js';
 import { LEGACY_HEADER, STORE_HEADER } from './csv-line.js';
 import { LineParser, type LineFormat } from './row-parser.js';
@@ -18,6 +18,8 @@ export const ORDER_SLACK_MS = 10 * 60_000;
 /** Below this many bytes between the bounds, reading beats seeking. */
 const BISECT_STOP_BYTES = 128 * 1024;
 const PROBE_BYTES = 8 * 1024;
+/** Enough for a header line (82 bytes) and then some. */
+const HEAD_BYTES = 4096;
 const BATCH_ROWS = 4096;
 
 export interface RowBatch {
@@ -39,7 +41,7 @@ export interface DayFileWindow {
 
 /** Header and line format of a file, and the byte offset of its first data line. */
 async function readHead(handle: fs.FileHandle, file: DayFile, window: DayFileWindow): Promise<{ format: LineFormat; dataStart: number }> {
-  const buffer = Buffer.alloc(Math.min(MAX_LINE_CHARS, 4096));
+  const buffer = Buffer.alloc(HEAD_BYTES);
   const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
   const head = buffer.subarray(0, bytesRead);
   const lf = head.indexOf(0x0a);
@@ -118,7 +120,7 @@ async function seekTime(handle: fs.FileHandle, from: number, size: number, targe
 /**
  * Yields the rows of `file` in [window.start, window.end] in batches, in file order. Never
  * throws for bad content: unreadable lines are counted through `onSkipped`. A missing file
- * (removed since it was listed) reads as empty.
+ * (removed since it was listed) or a folder in its place reads as empty.
  */
 export async function* readDayFileRows(file: DayFile, window: DayFileWindow): AsyncGenerator<RowBatch> {
   let handle: fs.FileHandle;
@@ -129,7 +131,9 @@ export async function* readDayFileRows(file: DayFile, window: DayFileWindow): As
     throw error;
   }
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) return; // a folder with a day file's name: nothing to read
+    const size = info.size;
     const { format, dataStart } = await readHead(handle, file, window);
     const parser = new LineParser(format);
     const stopAfter = window.end + ORDER_SLACK_MS;

@@ -5,6 +5,7 @@
  * Old tool's layout: `<dir>/<DD-MM-YYYY>/data.csv`, the day in the old tool's zone (its container
  * ran with TZ=Europe/Samara, which is also TELEMETRY_TZ's default), no host column.
  */
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { HOST_NAME_PATTERN } from '../../env/default_env.js';
@@ -74,11 +75,13 @@ export function windowDayRange(start: number, end: number, tz: string, marginDay
   return { first, last };
 }
 
-async function readDirNames(dir: string): Promise<string[]> {
+/** The entries of `dir`; none when it does not exist (an empty store, a host with no files yet). */
+async function readDirEntries(dir: string): Promise<Dirent[]> {
   try {
-    return await fs.readdir(dir);
+    return await fs.readdir(dir, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw error;
   }
 }
@@ -87,10 +90,10 @@ async function readDirNames(dir: string): Promise<string[]> {
 export async function listHostDayFiles(dir: string, host: string, first: string, last: string): Promise<DayFile[]> {
   assertStoreHostName(host);
   const files: DayFile[] = [];
-  for (const name of await readDirNames(path.join(dir, host))) {
-    const day = DAY_FILE_NAME.exec(name)?.[1];
-    if (day !== undefined && day >= first && day <= last) {
-      files.push({ day, path: path.join(dir, host, name), layout: 'store', host });
+  for (const entry of await readDirEntries(path.join(dir, host))) {
+    const day = DAY_FILE_NAME.exec(entry.name)?.[1];
+    if (day !== undefined && day >= first && day <= last && !entry.isDirectory()) {
+      files.push({ day, path: path.join(dir, host, entry.name), layout: 'store', host });
     }
   }
   return files.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
@@ -99,11 +102,11 @@ export async function listHostDayFiles(dir: string, host: string, first: string,
 /** The old layout's day files whose day is in [first, last] (`YYYY-MM-DD`), oldest first. */
 export async function listLegacyDayFiles(dir: string, first: string, last: string): Promise<DayFile[]> {
   const files: DayFile[] = [];
-  for (const name of await readDirNames(dir)) {
-    const match = LEGACY_FOLDER_NAME.exec(name);
+  for (const entry of await readDirEntries(dir)) {
+    const match = LEGACY_FOLDER_NAME.exec(entry.name);
     if (match === null) continue;
     const day = `${match[3]}-${match[2]}-${match[1]}`;
-    if (day >= first && day <= last) files.push({ day, path: path.join(dir, name, 'data.csv'), layout: 'legacy', host: undefined });
+    if (day >= first && day <= last) files.push({ day, path: path.join(dir, entry.name, 'data.csv'), layout: 'legacy', host: undefined });
   }
   return files.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
@@ -119,13 +122,7 @@ async function isFolder(target: string): Promise<boolean> {
 
 /** The hosts that have a folder in the store, sorted (old-layout day folders are not hosts). */
 export async function listHosts(dir: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const entries = await readDirEntries(dir);
   const hosts: string[] = [];
   for (const entry of entries) {
     if (!isStoreHostName(entry.name)) continue;

@@ -48,10 +48,13 @@ export interface ReadWindowOptions {
 /** Extra days read on each side of the window, for files named in another zone. */
 const ZONE_MARGIN_DAYS = 1;
 
+/** The range of instants a JavaScript Date (and so a day file name) can hold. */
+const isInstant = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+
 function checkWindow(opts: ReadWindowOptions): void {
   const problems: { field: string; message: string }[] = [];
-  if (!Number.isFinite(opts.start)) problems.push({ field: 'start_time', message: 'start_time is not a valid instant' });
-  if (!Number.isFinite(opts.end)) problems.push({ field: 'end_time', message: 'end_time is not a valid instant' });
+  if (!isInstant(opts.start)) problems.push({ field: 'start_time', message: 'start_time is not a valid instant' });
+  if (!isInstant(opts.end)) problems.push({ field: 'end_time', message: 'end_time is not a valid instant' });
   if (problems.length === 0 && opts.start > opts.end) problems.push({ field: 'start_time', message: 'start_time is after end_time' });
   const host = opts.host;
   if (host !== undefined && host !== opts.legacyHost && !isStoreHostName(host)) {

@@ -193,6 +193,14 @@ describe('what cannot be read is skipped and counted, never thrown', () => {
     expect(stats.skipped).toBe(2); // the torn header, the 6-column line in an 8-column file
   });
 
+  it('reads a folder where a day file should be as empty', async () => {
+    await fs.mkdir(path.join(dir, 'h1', '2026-12-04.csv'), { recursive: true });
+    await fs.mkdir(path.join(dir, '04-12-2026', 'data.csv'), { recursive: true });
+    const { rows, stats } = await readAll({ dir, tz: TZ, start: at('2026-12-04'), end: at('2026-12-05'), legacyHost: 'x' });
+    expect(rows).toEqual([]);
+    expect(stats.skipped).toBe(0);
+  });
+
   it('drops an over-long line without holding it, and reads on', async () => {
     await writeFile('h1/2026-12-04.csv', `${HEADER}\n${'x'.repeat(300_000)}\n2026-12-04T10:00:01.000+04:00,10,50,eth0,1,2,h1,1\n`);
     const { rows, stats } = await readAll({ dir, tz: TZ, start: at('2026-12-04'), end: at('2026-12-05'), legacyHost: 'x' });
@@ -204,6 +212,7 @@ describe('what cannot be read is skipped and counted, never thrown', () => {
     const read = (opts: { start: number; end: number; host?: string }) => readAll({ dir, tz: TZ, legacyHost: 'x', ...opts });
     await expect(read({ start: 10, end: 5 })).rejects.toThrow(BadRequestError);
     await expect(read({ start: Number.NaN, end: 5 })).rejects.toMatchObject({ details: [{ field: 'start_time' }] });
+    await expect(read({ start: 0, end: 1e300 })).rejects.toMatchObject({ details: [{ field: 'end_time' }] });
     await expect(read({ start: 0, end: 5, host: '../etc' })).rejects.toMatchObject({ details: [{ field: 'host' }] });
   });
 });
