@@ -2,23 +2,24 @@
  * Streams rows into a zip holding one CSV entry, written under a temporary name and renamed when
  * complete.
  *
- * Rows go through csv-stringify in batches of BATCH_ROWS (one call per batch, not per row: about
- * ten times faster) and reach archiver as large Buffers from a pull-based Readable, so reading
- * the store only runs as fast as deflate and the disk take the bytes: memory stays flat however
- * long the window. Deflate runs on libuv's thread pool, in parallel with the parsing and
- * stringifying on the main thread.
+ * Rows are encoded in batches of about BATCH_ROWS (export-csv.ts: csv-stringify's output, fast)
+ * and reach archiver as large Buffers from a pull-based Readable, so reading the store only runs
+ * as fast as deflate and the disk take the bytes: memory stays flat however long the window.
+ * Deflate runs on libuv's thread pool, in parallel with reading and encoding on the main thread;
+ * a few chunks of look-ahead (SOURCE_BUFFER_BYTES) keep both busy.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
-import { stringify } from 'csv-stringify/sync';
-import { STORE_COLUMNS, type TelemetryRow } from '../src/store/row.js';
+import type { TelemetryRow } from '../src/store/row.js';
+import { createRowEncoder, csvHeader, type RowEncoder } from './export-csv.js';
 
 export const BATCH_ROWS = 1000;
 /** Deflate level: zip's default, and what the benchmark compares against (`zip -6`). */
 export const ZIP_LEVEL = 6;
+const SOURCE_BUFFER_BYTES = 1 << 20;
 
 export interface ZipWriteResult {
   rows: number;
@@ -28,35 +29,33 @@ export interface ZipWriteResult {
   zipBytes: number;
 }
 
-function toRecord(row: TelemetryRow): unknown[] {
-  return [row.time, row.cpu_usage, row.ram_free, row.network_adapter, row.net_usage_up, row.net_usage_down, row.host, row.elapsed_s];
-}
-
-/** The CSV bytes of `batches`: the header, then one Buffer per BATCH_ROWS rows. Counts as it goes. */
+/** The CSV bytes of `batches`: the header, then one Buffer per BATCH_ROWS rows or so. Counts as it goes. */
 async function* csvChunks(
   batches: AsyncIterable<TelemetryRow[]>,
+  encode: RowEncoder,
   counts: { rows: number; csvBytes: number },
   signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
-  const header = Buffer.from(STORE_COLUMNS.join(',') + '\n');
+  const header = Buffer.from(csvHeader());
   counts.csvBytes += header.length;
   yield header;
-  let records: unknown[][] = [];
+  let pending: TelemetryRow[] = [];
   const flush = () => {
-    const chunk = Buffer.from(stringify(records));
-    counts.rows += records.length;
+    const chunk = Buffer.from(encode(pending));
+    counts.rows += pending.length;
     counts.csvBytes += chunk.length;
-    records = [];
+    pending = [];
     return chunk;
   };
   for await (const rows of batches) {
-    for (const row of rows) records.push(toRecord(row));
-    if (records.length >= BATCH_ROWS) {
+    if (pending.length === 0 && rows.length >= BATCH_ROWS) pending = rows;
+    else for (const row of rows) pending.push(row);
+    if (pending.length >= BATCH_ROWS) {
       signal?.throwIfAborted();
       yield flush();
     }
   }
-  if (records.length > 0) yield flush();
+  if (pending.length > 0) yield flush();
 }
 
 /**
@@ -70,9 +69,12 @@ export async function writeCsvZip(opts: {
   partPath: string;
   finalPath: string;
   signal?: AbortSignal;
+  /** How rows become CSV text; the fast csv-stringify-equivalent encoder by default. */
+  encode?: RowEncoder;
 }): Promise<ZipWriteResult> {
   const counts = { rows: 0, csvBytes: 0 };
-  const source = Readable.from(csvChunks(opts.batches, counts, opts.signal), { objectMode: false });
+  const chunks = csvChunks(opts.batches, opts.encode ?? createRowEncoder(), counts, opts.signal);
+  const source = Readable.from(chunks, { objectMode: false, highWaterMark: SOURCE_BUFFER_BYTES });
   const archive = new ZipArchive({ zlib: { level: ZIP_LEVEL } });
   const file = fs.createWriteStream(opts.partPath);
   // archiver does not forward an error of an appended stream; fail the whole pipeline with it.

@@ -1,0 +1,184 @@
+/**
+ * Export benchmark: the export job's processor over a 1-day and a 7-day window of a store at
+ * 1 s × 3 interfaces, beside `zip -6` compressing the very same CSV bytes, in the same run.
+ *
+ * Each export runs in a child process of its own so its peak RSS (process.resourceUsage().maxRSS)
+ * is the export's alone. The reference is zip's wall time for compressing the CSV the export
+ * produced (extracted from its zip, so the bytes are identical), read from the page cache.
+ * Targets: the whole export at most 1.5× zip's time; peak RSS flat (within 50 MB) from 1 to 7 days.
+ *
+ * A third run exports the 1-day window with csv-stringify called on every record instead of the
+ * export's encoder, to show why the encoder exists (skip it with --no-stringify).
+ *
+ *   npx tsx bench/export.ts [--no-stringify]     (writes bench/results/export.json)
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Queue, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../env/default_env.js';
+import { exportPartPath, exportZipPath } from '../src/queue/export-files.js';
+import { readWindowBatches } from '../src/store/reader.js';
+import { formatInstant, nextDay, parseInstant, startOfDay } from '../src/store/time.js';
+import { stringifyRows } from '../workers/export-csv.js';
+import { writeCsvZip } from '../workers/export-writer.js';
+import { processExport, type ExportData, type ExportResult } from '../workers/export.js';
+import { DEFAULT_SPEC, ensureBenchStore, type BenchStoreSpec } from './make-store.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const WORK = path.join(ROOT, 'tmp', 'bench-export');
+const SPEC: BenchStoreSpec = { ...DEFAULT_SPEC, dir: path.join(WORK, 'store'), days: 8 };
+const MB = 1024 * 1024;
+
+interface ChildReport {
+  wallMs: number;
+  /** CPU of the export (user + system, all threads, deflate included). */
+  cpuMs: number;
+  result: ExportResult;
+  zipPath: string;
+  baselineRssKb: number;
+  maxRssKb: number;
+}
+
+/** Child side: one export, timed, then its figures as JSON on stdout. */
+async function runChild(startTime: string, endTime: string, prefix: string, encoder: string): Promise<void> {
+  const config = loadConfig({
+    QUEUE_PREFIX: prefix,
+    TELEMETRY_DIR: SPEC.dir,
+    TMP_DIR: path.join(WORK, 'tmp'),
+    TELEMETRY_TZ: SPEC.tz,
+    HOST_NAME: SPEC.host,
+  });
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('export', { connection: redis, prefix });
+  const job = await queue.add('export', { start_time: startTime, end_time: endTime, host: SPEC.host });
+  const baselineRssKb = process.resourceUsage().maxRSS;
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  const result = encoder === 'stringify-per-record' ? await exportWithStringify(config, job) : await processExport(config, job);
+  const wallMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
+  const report: ChildReport = {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    result,
+    zipPath: exportZipPath(config, String(job.id)),
+    baselineRssKb,
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
+  await queue.obliterate({ force: true });
+  await queue.close();
+  redis.disconnect();
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+/**
+ * What the processor does, but with csv-stringify called on every record: the alternative the
+ * export's encoder replaces (workers/export-csv.ts), measured for comparison.
+ */
+async function exportWithStringify(config: Config, job: Job<ExportData>): Promise<ExportResult> {
+  const tz = config.telemetryTz;
+  const start = parseInstant(job.data.start_time, tz) as number;
+  const end = parseInstant(job.data.end_time, tz) as number;
+  const written = await writeCsvZip({
+    batches: readWindowBatches({ dir: config.telemetryDir, tz, start, end, host: job.data.host, legacyHost: config.hostName }),
+    entryName: 'export.csv',
+    partPath: exportPartPath(config, String(job.id)),
+    finalPath: exportZipPath(config, String(job.id)),
+    encode: stringifyRows,
+  });
+  return { rows: written.rows, bytes: written.zipBytes, csv_bytes: written.csvBytes, file_name: 'export.zip', skipped: 0 };
+}
+
+function runExportChild(startTime: string, endTime: string, encoder = 'default'): Promise<ChildReport> {
+  const prefix = `pct-bench-export-${process.pid}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [fileURLToPath(import.meta.url), '--child', startTime, endTime, prefix, encoder], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`export child exited ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport);
+    });
+  });
+}
+
+/** Wall and CPU ms of `zip -6` over `csv` (already in the page cache: it was just written). */
+function timeZip(csv: string): { ms: number; cpuMs: number; bytes: number } {
+  const out = `${csv}.ref.zip`;
+  fs.rmSync(out, { force: true });
+  execFileSync('cat', [csv], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the cache
+  const startedAt = performance.now();
+  const zip = spawnSync('/usr/bin/time', ['-f', '%U %S', 'zip', '-6', '-q', '-j', out, csv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - startedAt;
+  if (zip.status !== 0) throw new Error(`zip failed: ${zip.stderr?.toString()}`);
+  const [user, system] = zip.stderr.toString().trim().split(/\s+/).slice(-2).map(Number);
+  const bytes = fs.statSync(out).size;
+  fs.rmSync(out);
+  return { ms, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, bytes };
+}
+
+async function runBench(withStringify: boolean): Promise<void> {
+  fs.mkdirSync(WORK, { recursive: true });
+  console.log(`store: ${SPEC.days} days at ${SPEC.intervalMs} ms × ${SPEC.interfaces.length} interfaces in ${path.relative(ROOT, SPEC.dir)}`);
+  const days = ensureBenchStore(SPEC, (line) => console.log(`  ${line}`));
+  const dayStart = (day: string) => startOfDay(day, SPEC.tz) as number;
+  const windows = [
+    { label: '1 day', from: dayStart(days[1] as string), to: dayStart(nextDay(days[1] as string)) - 1 },
+    { label: '7 days', from: dayStart(days[0] as string), to: dayStart(days[7] as string) - 1 },
+  ];
+
+  const rows: Record<string, unknown>[] = [];
+  const runs = [
+    ...windows.map((window) => ({ ...window, encoder: 'default' })),
+    ...(withStringify ? [{ ...(windows[0] as (typeof windows)[number]), encoder: 'stringify-per-record' }] : []),
+  ];
+  for (const window of runs) {
+    const report = await runExportChild(formatInstant(window.from, SPEC.tz), formatInstant(window.to, SPEC.tz), window.encoder);
+    const csv = path.join(WORK, `window-${window.label.replace(' ', '')}.csv`);
+    fs.writeFileSync(csv, execFileSync('unzip', ['-p', report.zipPath], { maxBuffer: 1024 * MB }));
+    const zip = timeZip(csv);
+    fs.rmSync(report.zipPath);
+    fs.rmSync(csv);
+    rows.push({
+      window: window.label,
+      encoder: window.encoder === 'default' ? 'export (fast)' : 'csv-stringify/row',
+      rows: report.result.rows,
+      csv_mb: +(report.result.csv_bytes / MB).toFixed(1),
+      export_s: +(report.wallMs / 1000).toFixed(2),
+      export_rows_per_s: Math.round(report.result.rows / (report.wallMs / 1000)),
+      zip6_s: +(zip.ms / 1000).toFixed(2),
+      zip6_rows_per_s: Math.round(report.result.rows / (zip.ms / 1000)),
+      ratio_to_zip: +(report.wallMs / zip.ms).toFixed(2),
+      export_cpu_s: +(report.cpuMs / 1000).toFixed(2),
+      zip6_cpu_s: +(zip.cpuMs / 1000).toFixed(2),
+      export_zip_mb: +(report.result.bytes / MB).toFixed(1),
+      zip6_zip_mb: +(zip.bytes / MB).toFixed(1),
+      peak_rss_mb: +(report.maxRssKb / 1024).toFixed(1),
+      rss_before_export_mb: +(report.baselineRssKb / 1024).toFixed(1),
+    });
+  }
+  console.table(rows);
+  const [one, seven] = rows as { peak_rss_mb: number; ratio_to_zip: number }[]; // the two default runs come first
+  const rssGrowth = +((seven?.peak_rss_mb ?? 0) - (one?.peak_rss_mb ?? 0)).toFixed(1);
+  const worstRatio = Math.max(one?.ratio_to_zip ?? 0, seven?.ratio_to_zip ?? 0);
+  console.log(`peak RSS 7 days − 1 day: ${rssGrowth} MB (target ≤ 50 MB) ${rssGrowth <= 50 ? 'OK' : 'MISSED'}`);
+  console.log(`worst export / zip -6 time: ${worstRatio}× (target ≤ 1.5×) ${worstRatio <= 1.5 ? 'OK' : 'MISSED'}`);
+  fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
+  const out = path.join(HERE, 'results', 'export.json');
+  fs.writeFileSync(out, JSON.stringify({ when: new Date().toISOString(), spec: { ...SPEC, dir: undefined }, windows: rows, rss_growth_mb: rssGrowth, worst_ratio_to_zip: worstRatio }, null, 2));
+  console.log(`figures written to ${path.relative(ROOT, out)}`);
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') {
+  await runChild(args[1] as string, args[2] as string, args[3] as string, args[4] as string);
+} else {
+  await runBench(!args.includes('--no-stringify'));
+}
