@@ -19,8 +19,7 @@ import { collectionJob } from '../../workers/collection.js';
 import { exportJob } from '../../workers/export.js';
 import { ConflictError, GoneError, NotAllowedError, NotFoundError } from '../errors.js';
 import { formatInstant } from '../store/time.js';
-import { releaseCollectionLock, tryCollectionLock } from './collection-lock.js';
-import { confirmCollectionLock } from './collection-lock.js';
+import { confirmCollectionLock, releaseCollectionLock, tryCollectionLock } from './collection-lock.js';
 import { clearCollectionStop, requestCollectionStop } from './collection-stop.js';
 import { exportZipPath } from './export-files.js';
 import { JOB_ID_PATTERN, JOB_KINDS, kindFromId, newJobId, toJobView, type JobKind, type JobView } from './job-view.js';
@@ -146,7 +145,8 @@ export class JobService {
           return jobs.filter(Boolean).map((job) => this.view(job, 'collection', state));
         }),
       );
-      return lists.flat().sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, LIST_LIMIT);
+      // By instant, not by text: offsets differ across a DST change.
+      return lists.flat().sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at)).slice(0, LIST_LIMIT);
     });
   }
 
