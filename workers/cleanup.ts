@@ -102,6 +102,7 @@ export async function scheduleCleanup(maintenance: Queue, config: Config): Promi
   );
 }
 
+/** The cleanup kind, on the maintenance queue; its schedule comes from `scheduleCleanup`. */
 export const cleanupJob: JobHandler<CleanupData, CleanupResult> = {
   kind: 'cleanup',
   queue: 'maintenance',

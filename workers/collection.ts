@@ -143,6 +143,7 @@ export async function processCollection(
   }
 }
 
+/** The collection kind: no retries, a long lock, one at a time per worker (see the file comment). */
 export const collectionJob: JobHandler<CollectionData, CollectionResult> = {
   kind: 'collection',
   queue: 'collection',

@@ -102,6 +102,7 @@ export async function processExport(
   };
 }
 
+/** The export kind: three attempts with back-off, two at a time per worker (deflate runs off the main thread). */
 export const exportJob: JobHandler<ExportData, ExportResult> = {
   kind: 'export',
   queue: 'export',

@@ -33,6 +33,7 @@ const UNFINISHED: ReadonlySet<string> = new Set(['waiting', 'active', 'delayed',
 const STOP_WAIT_MS = 800;
 const LIST_LIMIT = 100;
 
+/** The job side of the API: one per API process, owning its connection and queues. */
 export class JobService {
   private readonly redis: Redis;
   private readonly queues: Queues;
