@@ -10,7 +10,7 @@
  * barely read.
  */
 import { BadRequestError } from '../errors.js';
-import { readDayFileRows, type DayFileWindow, type RowBatch } from './day-file-reader.js';
+import { openDayFile, readOpenDayFile, type DayFileWindow, type OpenDayFile, type RowBatch } from './day-file-reader.js';
 import { mergeByTime } from './merge.js';
 import { isStoreHostName, listHostDayFiles, listHosts, listLegacyDayFiles, windowDayRange, type DayFile } from './paths.js';
 import type { TelemetryRow } from './row.js';
@@ -47,6 +47,8 @@ export interface ReadWindowOptions {
 
 /** Extra days read on each side of the window, for files named in another zone. */
 const ZONE_MARGIN_DAYS = 1;
+/** Day files opened ahead of the one being read, per host. */
+const OPEN_AHEAD = 2;
 
 /** The range of instants a JavaScript Date (and so a day file name) can hold. */
 const isInstant = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
@@ -105,10 +107,25 @@ async function* windowBatches(opts: ReadWindowOptions): AsyncGenerator<Telemetry
   };
   opts.onDay?.(0, total);
   async function* readSource(files: DayFile[]): AsyncGenerator<RowBatch> {
-    for (const file of files) {
-      stats.files++;
-      yield* readDayFileRows(file, window);
-      opts.onDay?.(++done, total);
+    // The next files are opened (and probed) while the current one streams: for a short window
+    // the neighbouring days' probes then cost no waiting.
+    const opening: Promise<OpenDayFile | null>[] = [];
+    let next = 0;
+    try {
+      while (next < files.length || opening.length > 0) {
+        while (opening.length <= OPEN_AHEAD && next < files.length) {
+          stats.files++;
+          const pending = openDayFile(files[next++] as DayFile, window);
+          pending.catch(() => undefined); // awaited in turn below; not an unhandled rejection meanwhile
+          opening.push(pending);
+        }
+        const file = await opening.shift();
+        if (file) yield* readOpenDayFile(file, window);
+        opts.onDay?.(++done, total);
+      }
+    } finally {
+      // Stopped early: close what was opened ahead.
+      for (const pending of opening) await (await pending.catch(() => null))?.handle.close();
     }
   }
   for await (const batch of mergeByTime(sources.map(readSource))) yield batch.rows;
