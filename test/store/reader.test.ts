@@ -217,6 +217,42 @@ describe('what cannot be read is skipped and counted, never thrown', () => {
   });
 });
 
+describe('files named in another zone', () => {
+  it('finds rows in a neighbouring day file written by a writer in another zone', async () => {
+    // Written with TELEMETRY_TZ=UTC: 2026-12-04T21:00Z..23:00Z lands in 2026-12-04.csv, though
+    // in Samara (the reader's zone) those times are on 2026-12-05.
+    const written = await writeSamples('h1', Date.parse('2026-12-04T21:00:00Z'), Date.parse('2026-12-04T23:00:00Z'), 60_000, ['eth0'], 'UTC');
+    expect(await fs.readdir(path.join(dir, 'h1'))).toEqual(['2026-12-04.csv']);
+    const start = at('2026-12-05T01:30:00');
+    const end = at('2026-12-05T02:30:00');
+    const { rows } = await readAll({ dir, tz: TZ, start, end, legacyHost: 'x' });
+    expect(rows).toEqual(written.filter((r) => Date.parse(r.time) >= start && Date.parse(r.time) <= end));
+    expect(rows).toHaveLength(61);
+  });
+});
+
+describe('open files', () => {
+  it('closes every file, also those opened ahead, when the reader stops early', async () => {
+    for (const day of ['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05']) {
+      await writeSamples('h1', at(`${day}T12:00:00`), at(`${day}T12:00:10`), 1_000);
+    }
+    const openDayFiles = async () => {
+      const links = await Promise.all((await fs.readdir('/proc/self/fd')).map((fd) => fs.readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return links.filter((link) => link.startsWith(dir)).length;
+    };
+    let seen = 0;
+    let openWhileReading = 0;
+    for await (const row of readWindow({ dir, tz: TZ, start: at('2026-12-01'), end: at('2026-12-06'), legacyHost: 'x' })) {
+      if (row && ++seen === 5) {
+        openWhileReading = await openDayFiles();
+        break;
+      }
+    }
+    expect(openWhileReading).toBeGreaterThan(1); // the file being read and those opened ahead
+    expect(await openDayFiles()).toBe(0);
+  });
+});
+
 describe('filters and merging', () => {
   it('filters by interfaces and by host; all hosts merge in time order', async () => {
     const start = at('2026-12-04T10:00:00');
