@@ -53,8 +53,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Host names become folder names in the store, so they are held to a safe alphabet. */
-export const HOST_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * Host names become folder names in the store, so they are held to a safe alphabet, and may not
+ * look like the old tool's day folders (DD-MM-YYYY), which share the store's top level.
+ */
+export const HOST_NAME_PATTERN = /^(?!\d{2}-\d{2}-\d{4}$)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** True when `zone` is an IANA time zone this Node knows. */
 export function isValidTimeZone(zone: string): boolean {
@@ -132,7 +135,7 @@ export function loadConfig(overrides: EnvSource = {}, cwd = process.cwd()): Conf
       isValidTimeZone(v) ? undefined : 'not an IANA time zone (for example Europe/Samara or UTC)',
     ),
     hostName: env.string('HOST_NAME', os.hostname(), (v) =>
-      HOST_NAME_PATTERN.test(v) ? undefined : 'expected letters, digits, dot, dash or underscore (at most 128)',
+      HOST_NAME_PATTERN.test(v) ? undefined : 'expected letters, digits, dot, dash or underscore (at most 128), not shaped like a DD-MM-YYYY day folder',
     ),
     clearTempFolderTimeoutS: env.number('CLEAR_TEMP_FOLDER_TIMEOUT', 15, 1, 86_400),
     exportTtlS: env.number('EXPORT_TTL_S', 3600, 1, 30 * 86_400),

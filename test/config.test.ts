@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
+    expect(() => loadConfig({ HOST_NAME: '04-12-2026' })).toThrow(/HOST_NAME/);
     for (const name of ['API_PORT', 'DOCKER_MODE', 'TELEMETRY_TZ', 'HOST_NAME', 'EXPORT_TTL_S']) {
       expect(problems).toContain(name);
     }
