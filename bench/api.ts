@@ -1,8 +1,9 @@
 /**
  * API benchmark: requests/s and latency of `GET /api/v1/jobs/{id}` and `POST /api/v1/exports`
- * under 50 connections (autocannon), beside two references measured in the same run:
+ * under 50 connections (autocannon), beside references measured in the same run:
  *   - `bare`: a bare express app answering `GET /hello` (no spec, no validator, no Redis);
- *   - `hello`: the real app's `GET /api/v1/hello` (validator, no Redis).
+ *   - `hello`: the real app's `GET /api/v1/hello` (validator, no Redis);
+ *   - the same two routes mounted without the validator (same route modules, same JobService).
  * Each scenario runs against a fresh server in a child process, profiled (node:inspector) during
  * the measured run only; its self time, grouped by package, names where the server spends its
  * CPU. The CPU use of the server process and of redis-server during the run tell which of the
@@ -62,6 +63,17 @@ async function serve(settings: { root: string; prefix: string }): Promise<void> 
   bare.get('/hello', (_req, res) => {
     res.json('Hello');
   });
+  // The same routes and error handler without the validator: the difference is its cost.
+  const deps = { config, jobs };
+  bare.use(
+    '/unvalidated/api/v1',
+    express.json({ limit: '16kb', strict: false }),
+    (await import('../src/api/routes/legacy-data.js')).legacyDataRoutes(deps),
+    (await import('../src/api/routes/jobs.js')).jobRoutes(deps),
+    (await import('../src/api/routes/exports.js')).exportRoutes(deps),
+  );
+  const { errorHandler } = await import('../src/api/error-handler.js');
+  bare.use(errorHandler(new Set()));
   const bareServer = bare.listen(0, '127.0.0.1');
   await new Promise((resolve) => bareServer.once('listening', resolve));
   const barePort = (bareServer.address() as { port: number }).port;
@@ -206,7 +218,9 @@ const SCENARIOS: Scenario[] = [
   { name: 'bare express GET /hello (reference)', target: (s) => ({ url: `${s.bare}/hello`, method: 'GET' }) },
   { name: 'GET /api/v1/hello (validator, no Redis)', target: (s) => ({ url: `${s.api}/api/v1/hello`, method: 'GET' }) },
   { name: 'GET /api/v1/jobs/{id}', target: (s, id) => ({ url: `${s.api}/api/v1/jobs/${id}`, method: 'GET' }) },
+  { name: 'GET /api/v1/jobs/{id}, no validator', target: (s, id) => ({ url: `${s.bare}/unvalidated/api/v1/jobs/${id}`, method: 'GET' }) },
   { name: 'POST /api/v1/exports', target: (s) => ({ url: `${s.api}/api/v1/exports`, method: 'POST', body: TINY_WINDOW }) },
+  { name: 'POST /api/v1/exports, no validator', target: (s) => ({ url: `${s.bare}/unvalidated/api/v1/exports`, method: 'POST', body: TINY_WINDOW }) },
 ];
 
 async function main(): Promise<void> {
@@ -259,11 +273,11 @@ async function main(): Promise<void> {
 function report(results: Record<string, unknown>[], settings: { duration: number; connections: number }): void {
   const reference = results[0]?.requests_per_s as number;
   console.log(`\nAPI benchmark: ${settings.connections} connections, ${settings.duration} s each, ${os.cpus().length} cores\n`);
-  console.log('scenario'.padEnd(42) + 'req/s'.padStart(8) + 'vs bare'.padStart(9) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'srv CPU'.padStart(9) + 'redis CPU'.padStart(10) + 'non2xx'.padStart(8));
+  console.log('scenario'.padEnd(44) + 'req/s'.padStart(8) + 'vs bare'.padStart(9) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'srv CPU'.padStart(9) + 'redis CPU'.padStart(10) + 'non2xx'.padStart(8));
   for (const r of results) {
     const ratio = ((r.requests_per_s as number) / reference).toFixed(2);
     console.log(
-      String(r.scenario).padEnd(42) + String(r.requests_per_s).padStart(8) + `${ratio}x`.padStart(9) + String(r.p50_ms).padStart(8) +
+      String(r.scenario).padEnd(44) + String(r.requests_per_s).padStart(8) + `${ratio}x`.padStart(9) + String(r.p50_ms).padStart(8) +
         String(r.p99_ms).padStart(8) + `${r.server_cpu_pct}%`.padStart(9) + `${r.redis_cpu_pct}%`.padStart(10) + String(r.non2xx).padStart(8),
     );
   }
