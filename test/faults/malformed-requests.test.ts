@@ -1,0 +1,147 @@
+// 1,000 malformed requests spread over every route the OpenAPI file declares, against the real
+// service (API and workers in one process, on the real Redis): no 5xx, no crash, and every 4xx in
+// the one error shape. Replay a run with FAULT_SEED=<the printed seed>.
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { makeTempDir, removeTempDir } from '../support/tmp.js';
+import { request } from './support/http.js';
+import { describeRequest, malformedRequest, type MalformedRequest } from './support/malformed.js';
+import { killAll, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { Dice, runSeed, seededRandom } from './support/random.js';
+import { loadSpecRoutes, type SpecRoute } from './support/spec-routes.js';
+
+const REQUESTS = 1000;
+const PARALLEL = 8;
+const HOST = 'fault-fuzz-host';
+
+interface Reply {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+function send(base: string, agent: http.Agent, req: MalformedRequest): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers = req.body === undefined ? req.headers : { ...req.headers, 'content-length': String(req.body.length) };
+    const outgoing = http.request(base + req.path, { method: req.method, headers, agent, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 10 s')));
+    outgoing.on('error', reject);
+    outgoing.end(req.body);
+  });
+}
+
+/** What is wrong with `reply`, or null when it is a proper answer to a malformed request. */
+function problemWith(reply: Reply, req: MalformedRequest, legacyPaths: Set<string>): string | null {
+  if (reply.status >= 500) return `status ${reply.status}: ${reply.text.slice(0, 300)}`;
+  if (reply.status < 400) {
+    if (req.method !== 'HEAD' && reply.contentType.includes('json') && reply.text !== '') {
+      try {
+        JSON.parse(reply.text);
+      } catch {
+        return `status ${reply.status} with a JSON type but a body that is not JSON`;
+      }
+    }
+    return null;
+  }
+  if (!reply.contentType.startsWith('application/json')) return `status ${reply.status} as ${JSON.stringify(reply.contentType)}: ${reply.text.slice(0, 200)}`;
+  let body: any;
+  try {
+    body = JSON.parse(reply.text);
+  } catch {
+    return `status ${reply.status} with a body that is not JSON: ${reply.text.slice(0, 200)}`;
+  }
+  if (body?.error !== true || typeof body.message !== 'string' || body.message === '') {
+    return `status ${reply.status} not in the error shape: ${reply.text.slice(0, 300)}`;
+  }
+  if (body.details !== undefined) {
+    const fine = Array.isArray(body.details)
+      ? body.details.every((d: any) => typeof d?.field === 'string' && typeof d?.message === 'string')
+      : typeof body.details === 'object' && body.details !== null;
+    if (!fine) return `status ${reply.status} with malformed details: ${JSON.stringify(body.details).slice(0, 300)}`;
+  }
+  // The old routes keep their envelope {message, error, data} (data: null, or what the spec names, e.g. the running job's id).
+  const pathOnly = req.path.split('?')[0] as string;
+  if (legacyPaths.has(pathOnly) && !('data' in body)) return `old route's ${reply.status} without data: ${reply.text.slice(0, 200)}`;
+  return null;
+}
+
+describe('1,000 malformed requests across every route', () => {
+  const seed = runSeed();
+  const prefix = uniquePrefix('fault-fuzz');
+  const services: ServiceProcess[] = [];
+  let root: string;
+  let routes: SpecRoute[];
+
+  beforeAll(async () => {
+    root = await makeTempDir('fault-fuzz');
+    routes = await loadSpecRoutes();
+  });
+
+  afterAll(async () => {
+    await killAll(services);
+    await removePrefix(prefix);
+    await removeTempDir(root);
+  });
+
+  it('answers every one with a 2xx or a 4xx in the error shape, never a 5xx, and stays up', async () => {
+    console.log(`malformed-requests: seed ${seed} (replay with FAULT_SEED=${seed}); ${routes.length} operations in the spec`);
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    const service = startService('all', {
+      REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, TELEMETRY_DIR: path.join(root, 'telemetry'), TMP_DIR: path.join(root, 'tmp'),
+      HOST_NAME: HOST, TELEMETRY_TZ: 'Europe/Samara', API_HOST: '127.0.0.1', API_PORT: '0',
+    });
+    services.push(service);
+    const base = await serviceReady(service, 'all');
+    const legacyPaths = new Set(routes.filter((r) => r.deprecated).map((r) => r.template));
+
+    const dice = new Dice(seededRandom(seed));
+    // Every operation in turn, so each gets its share; what is malformed is random.
+    const requests = Array.from({ length: REQUESTS }, (_, i) => malformedRequest(dice, routes[i % routes.length] as SpecRoute));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: PARALLEL });
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const startedAt = Date.now();
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < requests.length) {
+          const index = next++;
+          const req = requests[index] as MalformedRequest;
+          let problem: string | null;
+          try {
+            const reply = await send(base, agent, req);
+            statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+            problem = problemWith(reply, req, legacyPaths);
+          } catch (error) {
+            problem = `no answer: ${(error as Error).message}`;
+          }
+          if (problem) failures.push(`#${index} ${req.route.operationId}: ${problem}\n    ${describeRequest(req)}`);
+        }
+      }),
+    );
+    agent.destroy();
+    const tookS = (Date.now() - startedAt) / 1000;
+    const summary = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
+    console.log(`malformed-requests: ${REQUESTS} requests in ${tookS.toFixed(1)} s: ${summary}`);
+    if (failures.length > 0) console.log(`malformed-requests: seed ${seed}, ${failures.length} failures:\n${failures.slice(0, 25).join('\n')}`);
+    expect(failures, `seed ${seed}`).toEqual([]);
+
+    // Still alive and well; stop whatever collections the valid-by-chance requests started.
+    expect(service.alive(), service.output()).toBe(true);
+    expect((await request(`${base}/api/v1/health`)).status).toBe(200);
+    const { jobs } = (await request(`${base}/api/v1/collections`)).json() as { jobs: { id: string; state: string }[] };
+    for (const job of jobs.filter((j) => j.state === 'active' || j.state === 'waiting')) {
+      await request(`${base}/api/v1/collections/${job.id}`, { method: 'DELETE' });
+    }
+    expect(service.output()).not.toMatch(/Internal error|failed mid-answer|Unhandled|uncaught/i);
+  }, 180_000);
+});
