@@ -88,7 +88,11 @@ export async function writeCsvZip(opts: {
   const chunks = csvChunks(opts.batches, opts.encode ?? createRowEncoder(), counts, opts.signal);
   const source = Readable.from(chunks, { objectMode: false, highWaterMark: SOURCE_BUFFER_BYTES });
   const archive = new ZipArchive({ zlib: { level: ZIP_LEVEL, chunkSize: DEFLATE_CHUNK_BYTES } });
-  const file = fs.createWriteStream(opts.partPath);
+  // A part file left by an earlier attempt may still be held open by that attempt's worker (frozen
+  // past its lock, then woken): unlink it rather than truncate it, so that worker writes on into a
+  // file nobody will rename, never into this attempt's file or, later, the finished zip.
+  await fsp.rm(opts.partPath, { force: true });
+  const file = fs.createWriteStream(opts.partPath, { flags: 'wx' });
   // archiver does not forward an error of an appended stream; fail the whole pipeline with it.
   source.once('error', (error) => archive.destroy(error));
   try {

@@ -2,15 +2,11 @@
 // longer than its lock: the other worker takes the job over and completes it. When the frozen
 // one wakes up (SIGCONT) it must leave the finished zip alone.
 //
-// KNOWN BUG, reproduced by the second test (hence `it.fails`; drop `.fails` once fixed): every attempt of an
-// export writes the same `<id>.zip.part`. The second attempt truncates and rewrites that very file
-// and renames it to `<id>.zip`; the woken first attempt still holds the file open and goes on
-// writing into it, now the finished, downloadable zip. When its bytes differ (a collection
-// appended rows to the window meanwhile, as below) the completed export's zip changes under its
-// result: other size, other rows, or a corrupt mix for a download in progress. Fix (workers/,
-// src/queue/export-files.ts): a part file per attempt (e.g. `<id>.<token>.zip.part`, which
-// cleanup must recognise), and before the rename check the attempt still holds the job
-// (`job.extendLock(token, …)`), else discard its part file.
+// Every attempt of an export writes `<id>.zip.part`. The woken attempt still holds its part file
+// open; if the next attempt truncated and reused that file (as it once did) instead of unlinking
+// it, the woken one would go on writing into what became the finished, downloadable zip. Below, a
+// collection appends to the window meanwhile, so the woken attempt's bytes differ and any such
+// write would show.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -114,7 +110,7 @@ describe('a worker frozen in the middle of an export, then woken after another f
     expect(served.files).toEqual([`${id}.zip`]);
   }, 120_000);
 
-  it.fails('leaves the finished zip as it was completed when the frozen worker resumes', () => {
+  it('leaves the finished zip as it was completed when the frozen worker resumes', () => {
     expect(served).toBeDefined();
     expect(served!.laterBytes).toBe(served!.completedBytes);
     expect(served!.laterCsvSha256).toBe(store.csvSha256);
