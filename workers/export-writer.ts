@@ -16,7 +16,6 @@
  * - a short look-ahead (SOURCE_BUFFER_BYTES, a few batches): a long one would let the producer
  *   run for tens of milliseconds without a break.
  */
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -70,9 +69,25 @@ async function* csvChunks(
   if (pending.length > 0) yield flush();
 }
 
+/** Thrown when another attempt of the same export has taken over the part file or the job. */
+export class SupersededError extends Error {
+  constructor(what: string) {
+    super(`another attempt of this export took over (${what}); this one gives up without touching its files`);
+    this.name = 'SupersededError';
+  }
+}
+
 /**
- * Writes the rows of `batches` as entry `entryName` of a zip at `partPath`, then renames it to `finalPath`.
- * On any failure (including `signal` aborting) the part file is removed and the error rethrown.
+ * Writes the rows of `batches` as entry `entryName` of a zip at `partPath`, then renames it to
+ * `finalPath`. On any failure (including `signal` aborting) the part file is removed and the
+ * error rethrown.
+ *
+ * Two attempts of one export can overlap: a worker frozen past its lock (a VM pause) wakes up
+ * while another attempt runs or has finished. So an attempt never truncates a part file (it
+ * unlinks any old one and creates its own, which the other attempt can go on writing into
+ * harmlessly), and it only renames or removes the file at `partPath` while that file is still
+ * the one it created (same inode) and `stillOurs` agrees (the job's lock): otherwise it throws
+ * SupersededError and leaves the other attempt's files alone.
  */
 export async function writeCsvZip(opts: {
   /** The rows, in batches as the store reader yields them. */
@@ -83,16 +98,21 @@ export async function writeCsvZip(opts: {
   signal?: AbortSignal;
   /** How rows become CSV text; the fast csv-stringify-equivalent encoder by default. */
   encode?: RowEncoder;
+  /** Asked just before the rename: false when this attempt no longer owns the export. */
+  stillOurs?: () => Promise<boolean>;
 }): Promise<ZipWriteResult> {
+  await fsp.rm(opts.partPath, { force: true });
+  const handle = await fsp.open(opts.partPath, 'wx');
+  const { ino, dev } = await handle.stat();
+  const isOurFile = async () => {
+    const now = await fsp.stat(opts.partPath).catch(() => null);
+    return now !== null && now.ino === ino && now.dev === dev;
+  };
+  const file = handle.createWriteStream();
   const counts = { rows: 0, csvBytes: 0 };
   const chunks = csvChunks(opts.batches, opts.encode ?? createRowEncoder(), counts, opts.signal);
   const source = Readable.from(chunks, { objectMode: false, highWaterMark: SOURCE_BUFFER_BYTES });
   const archive = new ZipArchive({ zlib: { level: ZIP_LEVEL, chunkSize: DEFLATE_CHUNK_BYTES } });
-  // A part file left by an earlier attempt may still be held open by that attempt's worker (frozen
-  // past its lock, then woken): unlink it rather than truncate it, so that worker writes on into a
-  // file nobody will rename, never into this attempt's file or, later, the finished zip.
-  await fsp.rm(opts.partPath, { force: true });
-  const file = fs.createWriteStream(opts.partPath, { flags: 'wx' });
   // archiver does not forward an error of an appended stream; fail the whole pipeline with it.
   source.once('error', (error) => archive.destroy(error));
   try {
@@ -100,12 +120,14 @@ export async function writeCsvZip(opts: {
     const finalized = archive.finalize();
     finalized.catch(() => undefined);
     await Promise.all([pipeline(archive, file), finalized]);
+    if (!(await isOurFile())) throw new SupersededError('its part file was replaced');
+    if (opts.stillOurs && !(await opts.stillOurs())) throw new SupersededError('the job is locked by another worker');
     await fsp.rename(opts.partPath, opts.finalPath);
   } catch (error) {
     source.destroy();
     archive.destroy();
     file.destroy();
-    await fsp.rm(opts.partPath, { force: true });
+    if (await isOurFile()) await fsp.rm(opts.partPath, { force: true });
     throw error;
   }
   const { size } = await fsp.stat(opts.finalPath);

@@ -51,12 +51,15 @@ function windowOf(data: ExportData, tz: string): { start: number; end: number } 
 }
 
 /**
- * Runs one export: `config` says where the store and TMP_DIR are; `signal` aborts it (the part
- * file is removed and the job is retried later, possibly by another worker).
+ * Runs one export: `config` says where the store and TMP_DIR are; `token` is the worker's lock on
+ * the job (checked before the zip is published, so an attempt that lost the job to another
+ * worker publishes nothing); `signal` aborts it (the part file is removed and the job is retried
+ * later, possibly by another worker).
  */
 export async function processExport(
   config: Config,
   job: Job<ExportData, ExportResult>,
+  token?: string,
   signal?: AbortSignal,
 ): Promise<ExportResult> {
   const id = String(job.id);
@@ -86,6 +89,8 @@ export async function processExport(
       partPath: exportPartPath(config, id),
       finalPath: exportZipPath(config, id),
       signal,
+      // Extending by the export's lock duration (JOB_LOCK_S) both checks and keeps the lock.
+      stillOurs: token ? async () => (await job.extendLock(token, config.jobLockS * 1000)) === 1 : undefined,
     });
   } catch (error) {
     // A window the reader refuses (bad host name) fails the same way on every attempt.
@@ -108,5 +113,5 @@ export const exportJob: JobHandler<ExportData, ExportResult> = {
   queue: 'export',
   jobOptions: (config) => ({ attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...retention(config.exportTtlS) }),
   workerOptions: { concurrency: 2 },
-  createProcessor: (ctx: WorkerContext) => (job, _token, signal) => processExport(ctx.config, job, signal),
+  createProcessor: (ctx: WorkerContext) => (job, token, signal) => processExport(ctx.config, job, token, signal),
 };

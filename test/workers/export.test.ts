@@ -2,11 +2,12 @@ import fs from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportPartPath, exportZipPath } from '../../src/queue/export-files.js';
+import { exportPartPath, exportsDir, exportZipPath } from '../../src/queue/export-files.js';
 import { formatRowLine, STORE_HEADER } from '../../src/store/csv-line.js';
 import type { TelemetryRow } from '../../src/store/row.js';
 import { formatInstant, parseInstant } from '../../src/store/time.js';
 import { StoreWriter } from '../../src/store/writer.js';
+import { SupersededError, writeCsvZip } from '../../workers/export-writer.js';
 import { processExport, type ExportData } from '../../workers/export.js';
 import { testRedisUrl } from '../support/redis.js';
 import { testSetup, type TestSetup } from '../queue/support.js';
@@ -126,7 +127,7 @@ describe('export processor', () => {
     const job = await queue.add('export', { start_time: '2026-12-04T23:58:00+04:00', end_time: '2026-12-05T00:02:00+04:00' }, { jobId: 'exp-aborted' });
     const controller = new AbortController();
     controller.abort();
-    await expect(processExport(setup.config, job, controller.signal)).rejects.toThrow();
+    await expect(processExport(setup.config, job, undefined, controller.signal)).rejects.toThrow();
     await expect(fs.access(exportPartPath(setup.config, 'exp-aborted'))).rejects.toThrow();
     await expect(fs.access(exportZipPath(setup.config, 'exp-aborted'))).rejects.toThrow();
   });
@@ -134,5 +135,26 @@ describe('export processor', () => {
   it('fails at once on data that is not a window', async () => {
     const job = await queue.add('export', { start_time: 'yesterday', end_time: '2026-12-05T00:02:00+04:00' }, { jobId: 'exp-bad' });
     await expect(processExport(setup.config, job)).rejects.toThrow(/not a window/);
+  });
+
+  it('publishes nothing when it no longer holds the job (another worker took it over)', async () => {
+    const job = await queue.add('export', { start_time: '2026-12-04T23:58:00+04:00', end_time: '2026-12-05T00:02:00+04:00' }, { jobId: 'exp-lost' });
+    await expect(processExport(setup.config, job, 'a-token-that-is-not-the-lock')).rejects.toBeInstanceOf(SupersededError);
+    expect(await fs.readdir(exportsDir(setup.config))).not.toEqual(expect.arrayContaining([expect.stringMatching(/^exp-lost/)]));
+  });
+
+  it('leaves a newer attempt\'s part file alone when that attempt replaced its own', async () => {
+    const partPath = exportPartPath(setup.config, 'exp-overlap');
+    const finalPath = exportZipPath(setup.config, 'exp-overlap');
+    async function* batches() {
+      yield written.slice(0, 1200);
+      // Another attempt of the same export starts now: it unlinks this part file and makes its own.
+      await fs.rm(partPath);
+      await fs.writeFile(partPath, 'the newer attempt');
+      yield written.slice(1200, 2400);
+    }
+    await expect(writeCsvZip({ batches: batches(), entryName: 'x.csv', partPath, finalPath })).rejects.toBeInstanceOf(SupersededError);
+    expect(await fs.readFile(partPath, 'utf8')).toBe('the newer attempt');
+    await expect(fs.access(finalPath)).rejects.toThrow();
   });
 });
