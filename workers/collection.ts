@@ -8,7 +8,8 @@
  *   a Redis outage shorter than that does not make a long collection look stalled and run twice.
  * - Stop: a stop key polled every second plus a pub/sub message (collection-stop.ts), or the
  *   process shutting down; either aborts `collect`, which writes what it sampled and returns,
- *   so the job completes with `stopped: true` and says who stopped it.
+ *   so the job completes with `stopped: true` and says who stopped it. The same poll stops a
+ *   collection whose job vanished from Redis (restarted without persistence).
  * - Progress: percent of the duration, or {samples, rows} when open-ended, at most once a second.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -30,7 +31,11 @@ export interface CollectionData {
   host: string;
 }
 
-export type StopReason = 'request' | 'shutdown';
+/**
+ * 'lost': the job is no longer in Redis (a Redis restarted without its data): nobody could see or
+ * stop it any more, and it would hold the worker's collection slot for ever.
+ */
+export type StopReason = 'request' | 'shutdown' | 'lost';
 
 export interface CollectionResult extends CollectResult {
   /** Why it stopped early: a DELETE, or the worker process shutting down; null when it ran its course. */
@@ -99,8 +104,14 @@ export async function processCollection(
   const poll = setInterval(() => {
     if (polling) return;
     polling = true;
-    isCollectionStopRequested(redis, config.queuePrefix, id)
-      .then((stopRequested) => stopRequested && stop.fire('request'))
+    Promise.all([isCollectionStopRequested(redis, config.queuePrefix, id), redis.exists(ctx.queues.collection.toKey(id))])
+      .then(([stopRequested, known]) => {
+        if (stopRequested) stop.fire('request');
+        else if (known === 0 && !stop.reason) {
+          ctx.log(`[worker] collection ${id} is no longer in Redis (restarted without its data?); stopping it`);
+          stop.fire('lost');
+        }
+      })
       .catch(() => undefined)
       .finally(() => (polling = false));
   }, STOP_POLL_MS);

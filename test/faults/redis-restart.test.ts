@@ -1,6 +1,9 @@
 // Redis SIGKILLed and restarted (same port, same append-only file) while a collection runs in the
 // all-in-one service: sampling never pauses, the API answers 503 quickly meanwhile and stays up,
 // and once Redis is back the job reads active, then completed with its result when stopped.
+// And a Redis that comes back empty (no persistence): the job is unknown (404), so its sampling
+// stops by itself and a new collection can run, rather than an unstoppable, invisible one.
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWindow } from '../../src/store/reader.js';
@@ -143,5 +146,64 @@ describe('Redis killed and restarted during a collection', () => {
 
     expect(service.alive(), service.output()).toBe(true);
     expect(await service.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
+  it('without persistence: the lost collection stops by itself and a new one runs', async () => {
+    const lostDir = path.join(root, 'redis-lost');
+    await fs.mkdir(lostDir);
+    const lostRedis = new TestRedisServer(await freePort(), lostDir, false);
+    await lostRedis.start();
+    const store = path.join(root, 'telemetry-lost');
+    const service = startService('all', {
+      REDIS_URL: lostRedis.url, QUEUE_PREFIX: uniquePrefix('fault-redis-lost'), TELEMETRY_DIR: store, TMP_DIR: path.join(root, 'tmp-lost'),
+      HOST_NAME: HOST, TELEMETRY_TZ: TZ, API_HOST: '127.0.0.1', API_PORT: '0',
+    });
+    services.push(service);
+    try {
+      const base = `${await serviceReady(service, 'all')}/api/v1`;
+      const lost = ((await request(`${base}/collections`, { method: 'POST', body: { interval_s: INTERVAL_S } })).json() as JobView).id;
+      await until('the collection to sample', async () => {
+        const view = (await request(`${base}/collections/${lost}`)).json() as JobView;
+        return view.state === 'active' && samplesOf(view) >= 2 ? true : undefined;
+      }, 30_000, 100);
+
+      await lostRedis.kill();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await lostRedis.start(); // empty: the job, its lock and the queue are gone
+      await until('health to say Redis is back', async () => ((await request(`${base}/health`)).status === 200 ? true : undefined), 20_000, 100);
+      expect((await request(`${base}/jobs/${lost}`)).status).toBe(404);
+
+      // The lost collection's rows stop growing: it noticed its job is gone.
+      const rowsNow = async () => {
+        let rows = 0;
+        for await (const _ of readWindow({ dir: store, tz: TZ, host: HOST, legacyHost: HOST, start: Date.now() - 3_600_000, end: Date.now() + 60_000 })) rows++;
+        return rows;
+      };
+      await until('the lost collection to stop sampling', async () => {
+        const before = await rowsNow();
+        await new Promise((resolve) => setTimeout(resolve, INTERVAL_S * 3000));
+        return (await rowsNow()) === before ? true : undefined;
+      }, 20_000, 0);
+      expect(service.output()).toContain(`collection ${lost} is no longer in Redis`);
+
+      // The worker's collection slot is free again: a new collection starts, samples, stops.
+      const created = await request(`${base}/collections`, { method: 'POST', body: { interval_s: INTERVAL_S } });
+      expect(created.status, created.body.toString()).toBe(202);
+      const next = (created.json() as JobView).id;
+      await until('the new collection to sample', async () => {
+        const view = (await request(`${base}/collections/${next}`)).json() as JobView;
+        return view.state === 'active' && samplesOf(view) >= 2 ? true : undefined;
+      }, 20_000, 100);
+      expect((await request(`${base}/collections/${next}`, { method: 'DELETE' })).status).toBe(200);
+      const done = await until('the new collection to complete', async () => {
+        const view = (await request(`${base}/jobs/${next}`)).json() as JobView;
+        return view.state === 'completed' ? view : undefined;
+      }, 10_000, 100);
+      expect(done.result).toMatchObject({ stopped: true, stopped_by: 'request' });
+      expect(service.alive(), service.output()).toBe(true);
+    } finally {
+      await service.kill('SIGKILL');
+      await lostRedis.kill();
+    }
   }, 120_000);
 });
