@@ -18,9 +18,15 @@ export interface WindowInput {
   end_time?: string | undefined;
 }
 
-function readEnd(field: 'start_time' | 'end_time', value: string | undefined, tz: string, problems: FieldProblem[]): number | null {
-  if (value === undefined || value === '') {
+// `value` is checked, not trusted: the old routes also take the window from a JSON body that no
+// schema covers (a GET's body), where it can be a number, an object, anything.
+function readEnd(field: 'start_time' | 'end_time', value: unknown, tz: string, problems: FieldProblem[]): number | null {
+  if (value === undefined || value === null || value === '') {
     problems.push({ field, message: `${field} is required (ISO 8601, e.g. 2026-12-04T20:15:00+04:00)` });
+    return null;
+  }
+  if (typeof value !== 'string') {
+    problems.push({ field, message: `${field} must be a string holding an ISO 8601 time, e.g. 2026-12-04T20:15:00+04:00` });
     return null;
   }
   const ms = parseInstant(value, tz);
