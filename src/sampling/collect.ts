@@ -104,6 +104,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     );
   } finally {
     opts.signal.removeEventListener('abort', forwardAbort);
+    if (!opts.sampler) sampler.close?.(); // a sampler passed in belongs to the caller
     await writer.close();
   }
   return result;

@@ -1,8 +1,9 @@
 /**
  * The Linux sampler: reads /proc/stat, /proc/meminfo and /proc/net/dev directly. Three small
- * synchronous reads and no child processes per tick, which is what keeps a sample cheaper than sadc's.
+ * synchronous reads of descriptors kept open and no child processes per tick, which is what keeps
+ * a sample cheaper than sadc's.
  */
-import { readFileSync } from 'node:fs';
+import { KernelFile } from './kernel-file.js';
 import { parseMemInfo, parseNetDev, parseProcStat, type CpuTimes, type NetCounters } from './proc-parse.js';
 import { countersByName, cpuBusyPercent, interfaceRates, roundTenth } from './rates.js';
 import { GAP_FACTOR, type Sample, type Sampler, type SamplerOptions } from './types.js';
@@ -14,17 +15,24 @@ export interface ProcSnapshot {
   netdev: string;
 }
 
-/** Reads the three kernel files of this machine. */
-export function readProcSnapshot(): ProcSnapshot {
-  return {
-    stat: readFileSync('/proc/stat', 'latin1'),
-    meminfo: readFileSync('/proc/meminfo', 'latin1'),
-    netdev: readFileSync('/proc/net/dev', 'latin1'),
-  };
+/** Reads this machine's three kernel files through descriptors it keeps open until `close`. */
+export class ProcFiles {
+  private readonly stat = new KernelFile('/proc/stat');
+  private readonly meminfo = new KernelFile('/proc/meminfo');
+  private readonly netdev = new KernelFile('/proc/net/dev');
+
+  /** The three texts as they are now. */
+  read(): ProcSnapshot {
+    return { stat: this.stat.read(), meminfo: this.meminfo.read(), netdev: this.netdev.read() };
+  }
+
+  close(): void {
+    for (const file of [this.stat, this.meminfo, this.netdev]) file.close();
+  }
 }
 
 export interface ProcSamplerOptions extends SamplerOptions {
-  /** Where the text comes from; the real /proc by default, recorded text in tests. */
+  /** Where the text comes from; this machine's /proc by default, recorded text in tests. */
   read?: () => ProcSnapshot;
   /** Monotonic milliseconds for elapsed time; `performance.now` by default. */
   monotonicMs?: () => number;
@@ -33,6 +41,7 @@ export interface ProcSamplerOptions extends SamplerOptions {
 /** Sampler over /proc text; the first `sample()` primes and returns null. */
 export class ProcSampler implements Sampler {
   private readonly read: () => ProcSnapshot;
+  private readonly files: ProcFiles | null;
   private readonly monotonicMs: () => number;
   private readonly gapMs: number;
   private primed = false;
@@ -41,9 +50,15 @@ export class ProcSampler implements Sampler {
   private lastNet = new Map<string, NetCounters>();
 
   constructor(options: ProcSamplerOptions = {}) {
-    this.read = options.read ?? readProcSnapshot;
+    this.files = options.read ? null : new ProcFiles();
+    this.read = options.read ?? (() => this.files!.read());
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
     this.gapMs = options.intervalMs ? options.intervalMs * GAP_FACTOR : Infinity;
+  }
+
+  /** Closes the kernel files' descriptors. */
+  close(): void {
+    this.files?.close();
   }
 
   /** Reads the counters; the rates since the previous call, or null on the first (priming) call. */

@@ -31,6 +31,8 @@ export interface Sample {
 export interface Sampler {
   /** `now`: the wall-clock time to file the sample under (epoch ms; default the time of the read). */
   sample(now?: number): Sample | null | Promise<Sample | null>;
+  /** Releases what the sampler holds open (the /proc sampler's file descriptors). */
+  close?(): void;
 }
 
 export interface SamplerOptions {

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, sampleToRows } from '../../src/sampling/collect.js';
 import { ProcSampler, type ProcSnapshot } from '../../src/sampling/proc-sampler.js';
@@ -70,7 +71,9 @@ describe('collect', () => {
     }
   });
 
-  it('with the real sampler, stops on abort after writing the tick in progress', async () => {
+  it('with the real sampler, stops on abort after writing the tick in progress and leaves no descriptor open', async () => {
+    const openFds = () => (process.platform === 'linux' ? readdirSync('/proc/self/fd').length : 0);
+    const fdsBefore = openFds();
     const controller = new AbortController();
     const result = await collect({
       intervalS: 0.2,
@@ -86,6 +89,7 @@ describe('collect', () => {
     const rows = readDayFiles(dir, 'box-2').flatMap((f) => f.rows);
     expect(rows).toHaveLength(result.rows);
     expect(rows.filter((r) => r.network_adapter === 'lo')).toHaveLength(3);
+    expect(openFds()).toBe(fdsBefore); // a worker runs many collections in one process
   });
 
   it('writes nothing when aborted before it starts', async () => {
