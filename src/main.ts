@@ -11,6 +11,7 @@
  * once.
  */
 import { loadConfigOrExit } from '../env/default_env.js';
+import { ensureRedis } from './redis/ensure-redis.js';
 
 const MODES = ['all', 'api', 'worker'] as const;
 type Mode = (typeof MODES)[number];
@@ -31,7 +32,10 @@ function parseMode(arg: string | undefined): Mode {
 
 async function main(): Promise<void> {
   const mode = parseMode(process.argv[2]);
-  const config = loadConfigOrExit();
+  // Only the all-in-one process may start a private Redis: one started by `api` or `worker` would
+  // vanish with that process while others still share it.
+  const redis = mode === 'all' ? await ensureRedis(loadConfigOrExit(), log) : undefined;
+  const config = redis?.config ?? loadConfigOrExit();
   const closers: { name: string; close: () => Promise<void> }[] = [];
   let stopping = false;
 
@@ -51,6 +55,7 @@ async function main(): Promise<void> {
     const results = await Promise.allSettled(closers.filter((c) => c !== jobService).map((c) => c.close()));
     if (jobService) results.push(...(await Promise.allSettled([jobService.close()])));
     results.forEach((r) => r.status === 'rejected' && console.error(`[pc-telemetry] while closing: ${String(r.reason)}`));
+    await redis?.stop().catch((e: unknown) => console.error(`[pc-telemetry] while stopping Redis: ${String(e)}`));
     log('stopped');
     process.exit(0);
   };
