@@ -154,10 +154,24 @@ export class JobService {
   /** Any job by id; with `kind`, only a job of that kind. 404 for unknown, expired or other-kind ids. */
   async getJob(id: string, kind?: JobKind): Promise<JobView> {
     return withRedis(this.redis, async () => {
-      const job = await this.findJob(id, kind);
-      const found = this.kindOf(job);
-      return this.view(job, found, await job.getState());
+      const { job, state } = await this.findJobWithState(id, kind);
+      return this.view(job, this.kindOf(job), state);
     });
+  }
+
+  /**
+   * The job and its state, consistent with each other: a job that finishes between reading its
+   * hash and reading its state would otherwise read back completed without a result, so a
+   * finished state with no finish time in the hash reads the hash again.
+   */
+  private async findJobWithState(id: string, kind?: JobKind): Promise<{ job: Job; state: JobState | 'unknown' }> {
+    const job = await this.findJob(id, kind);
+    const state = await job.getState();
+    if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
+      const fresh = await this.queues[QUEUE_OF_KIND[this.kindOf(job)]].getJob(id);
+      if (fresh) return { job: fresh, state };
+    }
+    return { job, state };
   }
 
   private kindOf(job: Job): JobKind {
@@ -189,8 +203,7 @@ export class JobService {
   /** The zip of a completed export. 404 unknown, 409 not completed (says its state), 410 cleaned up. */
   async exportFile(id: string): Promise<{ path: string; fileName: string }> {
     return withRedis(this.redis, async () => {
-      const job = await this.findJob(id, 'export');
-      const state = await job.getState();
+      const { job, state } = await this.findJobWithState(id, 'export');
       if (state !== 'completed') {
         const why = state === 'failed' ? `failed (${job.failedReason}); start a new export` : `${state}, not ready yet; poll GET /api/v1/exports/${id}`;
         throw new ConflictError(`Export ${id} is ${why}`);
