@@ -41,8 +41,10 @@ export async function runSchedule(
   let k = 0;
   while (!signal.aborted) {
     const due = start + k * intervalMs;
-    // Timers may fire a hair early relative to this clock; wait out the remainder.
-    for (let now = clock(); now < due && !signal.aborted; now = clock()) await sleep(due - now, signal);
+    // Node's timers count whole milliseconds from a loop time that may be stale, so they can fire up
+    // to a millisecond or so before `due` by this clock; the extra millisecond makes that rare, as each
+    // early wake-up costs a second one. The loop still covers it.
+    for (let now = clock(); now < due && !signal.aborted; now = clock()) await sleep(Math.ceil(due - now) + 1, signal);
     if (signal.aborted) break;
     await onTick(k, due);
     // The next tick is the first one not yet due; those passed while this one ran are skipped.
