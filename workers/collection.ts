@@ -9,7 +9,8 @@
  * - Stop: a stop key polled every second plus a pub/sub message (collection-stop.ts), or the
  *   process shutting down; either aborts `collect`, which writes what it sampled and returns,
  *   so the job completes with `stopped: true` and says who stopped it. The same poll stops a
- *   collection whose job vanished from Redis (restarted without persistence).
+ *   run whose job is no longer its own: gone from Redis, or its lock lost in an outage longer
+ *   than the lock (BullMQ's stalled check then runs the job again, from one worker only).
  * - Progress: percent of the duration, or {samples, rows} when open-ended, at most once a second.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -32,8 +33,10 @@ export interface CollectionData {
 }
 
 /**
- * 'lost': the job is no longer in Redis (a Redis restarted without its data): nobody could see or
- * stop it any more, and it would hold the worker's collection slot for ever.
+ * 'lost': the job is no longer this run's: gone from Redis (restarted without its data: nobody
+ * could see or stop it, and it would hold the worker's collection slot for ever), or its lock
+ * expired during a Redis outage longer than the lock, so BullMQ hands it to a worker again and
+ * this run going on would sample the host twice.
  */
 export type StopReason = 'request' | 'shutdown' | 'lost';
 
@@ -79,11 +82,36 @@ function progressOf(data: CollectionData, startedAt: number, totals: { samples: 
   return Math.min(100, Math.round(((Date.now() - startedAt) / (data.duration_s * 10)) * 10) / 10);
 }
 
-/** Runs one collection job; see the file comment for how it stops. */
+/**
+ * The once-a-second check of a running collection: a stop request, or a job that is no longer
+ * this run's (see StopReason); null to go on. Without `token` (a processor called directly) the
+ * job's lock is not checked.
+ */
+async function stopReasonNow(ctx: WorkerContext, id: string, token: string | undefined): Promise<StopReason | null> {
+  const jobKey = ctx.queues.collection.toKey(id);
+  const [stopRequested, known, lockHolder] = await Promise.all([
+    isCollectionStopRequested(ctx.redis, ctx.config.queuePrefix, id),
+    ctx.redis.exists(jobKey),
+    token === undefined ? Promise.resolve(undefined) : ctx.redis.get(`${jobKey}:lock`),
+  ]);
+  if (stopRequested) return 'request';
+  if (known === 0) {
+    ctx.log(`[worker] collection ${id} is no longer in Redis (restarted without its data?); stopping it`);
+    return 'lost';
+  }
+  if (token !== undefined && lockHolder !== token) {
+    ctx.log(`[worker] collection ${id} lost its lock (Redis away longer than it lasts); stopping so it is not sampled twice`);
+    return 'lost';
+  }
+  return null;
+}
+
+/** Runs one collection job; see the file comment for how it stops. `token`: the job's lock, as BullMQ hands it to the processor. */
 export async function processCollection(
   ctx: WorkerContext,
   job: Job<CollectionData, CollectionResult>,
   signal?: AbortSignal,
+  token?: string,
 ): Promise<CollectionResult> {
   const { config, redis } = ctx;
   const id = String(job.id);
@@ -104,14 +132,8 @@ export async function processCollection(
   const poll = setInterval(() => {
     if (polling) return;
     polling = true;
-    Promise.all([isCollectionStopRequested(redis, config.queuePrefix, id), redis.exists(ctx.queues.collection.toKey(id))])
-      .then(([stopRequested, known]) => {
-        if (stopRequested) stop.fire('request');
-        else if (known === 0 && !stop.reason) {
-          ctx.log(`[worker] collection ${id} is no longer in Redis (restarted without its data?); stopping it`);
-          stop.fire('lost');
-        }
-      })
+    (stop.reason ? Promise.resolve(null) : stopReasonNow(ctx, id, token))
+      .then((reason) => reason && stop.fire(reason))
       .catch(() => undefined)
       .finally(() => (polling = false));
   }, STOP_POLL_MS);
@@ -160,5 +182,5 @@ export const collectionJob: JobHandler<CollectionData, CollectionResult> = {
   queue: 'collection',
   jobOptions: (config) => ({ attempts: 1, ...retention(config.exportTtlS) }),
   workerOptions: { concurrency: 1, lockScale: 2, maxStalledCount: 1 },
-  createProcessor: (ctx) => (job, _token, signal) => processCollection(ctx, job, signal),
+  createProcessor: (ctx) => (job, token, signal) => processCollection(ctx, job, signal, token),
 };

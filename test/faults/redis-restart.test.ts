@@ -3,6 +3,8 @@
 // and once Redis is back the job reads active, then completed with its result when stopped.
 // And a Redis that comes back empty (no persistence): the job is unknown (404), so its sampling
 // stops by itself and a new collection can run, rather than an unstoppable, invisible one.
+// And Redis away longer than the collection's lock, with two worker processes: BullMQ hands the
+// job to a worker again, and the host is still sampled by one of them only, not both.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,7 @@ interface JobView {
   state: string;
   progress: { samples?: number } | number;
   result: { samples: number; rows: number; first_time: string; last_time: string; stopped: boolean; stopped_by: string } | null;
+  started_at: string | null;
 }
 
 const samplesOf = (view: JobView) => (typeof view.progress === 'object' ? (view.progress.samples ?? 0) : 0);
@@ -204,6 +207,66 @@ describe('Redis killed and restarted during a collection', () => {
     } finally {
       await service.kill('SIGKILL');
       await lostRedis.kill();
+    }
+  }, 120_000);
+
+  it('away longer than the collection lock: one sampler afterwards, not two', async () => {
+    const longDir = path.join(root, 'redis-long');
+    await fs.mkdir(longDir);
+    const longRedis = new TestRedisServer(await freePort(), longDir, true);
+    await longRedis.start();
+    const store = path.join(root, 'telemetry-long');
+    // Lock 2 × 2 s for collections, stalled check every second: a 7 s outage outlasts the lock.
+    const env = {
+      REDIS_URL: longRedis.url, QUEUE_PREFIX: uniquePrefix('fault-redis-long'), TELEMETRY_DIR: store, TMP_DIR: path.join(root, 'tmp-long'),
+      HOST_NAME: HOST, TELEMETRY_TZ: TZ, API_HOST: '127.0.0.1', API_PORT: '0', JOB_LOCK_S: '2',
+    };
+    const all = startService('all', env);
+    const worker = startService('worker', env);
+    services.push(all, worker);
+    try {
+      const [url] = await Promise.all([serviceReady(all, 'all'), serviceReady(worker, 'worker')]);
+      const base = `${url}/api/v1`;
+      const id = ((await request(`${base}/collections`, { method: 'POST', body: { interval_s: INTERVAL_S } })).json() as JobView).id;
+      const firstRun = await until('the collection to sample', async () => {
+        const view = (await request(`${base}/collections/${id}`)).json() as JobView;
+        return view.state === 'active' && samplesOf(view) >= 2 ? view : undefined;
+      }, 30_000, 100);
+
+      await longRedis.kill();
+      await new Promise((resolve) => setTimeout(resolve, 7000));
+      await longRedis.start();
+      const backAt = Date.now();
+      await until('health to say Redis is back', async () => ((await request(`${base}/health`)).status === 200 ? true : undefined), 20_000, 100);
+      // The job runs again (handed back by the stalled check: a new start), and samples.
+      await until('the collection to run again', async () => {
+        const view = (await request(`${base}/jobs/${id}`)).json() as JobView;
+        return view.state === 'active' && view.started_at !== firstRun.started_at ? true : undefined;
+      }, 20_000, 200);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      expect((await request(`${base}/collections/${id}`, { method: 'DELETE' })).status).toBe(200);
+      const done = await until('the collection to complete', async () => {
+        const view = (await request(`${base}/jobs/${id}`)).json() as JobView;
+        return view.state === 'completed' ? view : undefined;
+      }, 10_000, 100);
+      expect(done.result).toMatchObject({ stopped: true, stopped_by: 'request' });
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // a second sampler, if any, would write on
+
+      // Sample times from one second after Redis returned: one sampler, so never two samples
+      // within half an interval of each other.
+      const times: number[] = [];
+      for await (const row of readWindow({ dir: store, tz: TZ, host: HOST, legacyHost: HOST, start: backAt + 1000, end: Date.now() + 60_000 })) {
+        const ms = parseInstant(row.time, TZ) as number;
+        if (times.at(-1) !== ms) times.push(ms);
+      }
+      const close = times.slice(1).filter((t, i) => t - (times[i] as number) < (INTERVAL_S * 1000) / 2);
+      expect(times.length).toBeGreaterThanOrEqual(5);
+      expect(close, `sample times after the outage: ${times.map((t) => t % 100_000).join(' ')}`).toEqual([]);
+      expect(all.alive() && worker.alive()).toBe(true);
+      console.log(`redis-restart: after a 7 s outage (lock 4 s) ${times.length} samples from one sampler`);
+    } finally {
+      await Promise.all([all.kill('SIGKILL'), worker.kill('SIGKILL')]);
+      await longRedis.kill();
     }
   }, 120_000);
 });
