@@ -75,7 +75,12 @@ describe('1,000 malformed requests across every route', () => {
     const tookS = (Date.now() - startedAt) / 1000;
     const summary = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
     console.log(`malformed-requests: ${REQUESTS} requests in ${tookS.toFixed(1)} s: ${summary}`);
-    if (failures.length > 0) console.log(`malformed-requests: seed ${seed}, ${failures.length} failures:\n${failures.slice(0, 25).join('\n')}`);
+    if (failures.length > 0) {
+      // Tell a crash (or a kill from outside) from bad answers: how the service ended, what it said last.
+      const ended = service.alive() ? 'still running' : `exited ${JSON.stringify(await service.exited)}`;
+      console.log(`malformed-requests: seed ${seed}, ${failures.length} failures:\n${failures.slice(0, 25).join('\n')}`);
+      console.log(`malformed-requests: the service is ${ended}; its output ends:\n${service.output().slice(-3000)}`);
+    }
     expect(failures, `seed ${seed}`).toEqual([]);
 
     // Still alive and well; stop whatever collections the valid-by-chance requests started.
