@@ -33,8 +33,9 @@ async function run(args: CollectorArgs, tz: string): Promise<number> {
   const files = new Set<string>();
   const duration = args.durationS === undefined ? 'until stopped' : `for ${args.durationS} s`;
   console.log(`collecting every ${args.intervalS} s ${duration} into ${args.dir} as host ${args.host} (Ctrl-C stops)`);
-  let result: CollectResult | undefined;
-  let code = 0;
+  // What was written so far, for the summary when writing fails part-way.
+  let result: CollectResult = { samples: 0, rows: 0, first_time: null, last_time: null, stopped: true };
+  let failed = false;
   try {
     result = await collect({
       intervalS: args.intervalS,
@@ -43,21 +44,23 @@ async function run(args: CollectorArgs, tz: string): Promise<number> {
       tz,
       dir: args.dir,
       signal: controller.signal,
-      onSample: (rows) => {
-        const ms = rows[0] ? parseInstant(rows[0].time, tz) : null;
+      onSample: (rows, totals) => {
+        const time = rows[0]?.time ?? null;
+        const ms = time === null ? null : parseInstant(time, tz);
         if (ms !== null) files.add(dayFilePath(args.dir, args.host, dayKey(ms, tz)));
+        result = { ...totals, first_time: result.first_time ?? time, last_time: time ?? result.last_time, stopped: true };
         console.log(formatSampleLine(rows));
       },
     });
   } catch (error) {
     console.error(`collector: writing the store failed: ${(error as Error).message}`);
-    code = 1;
+    failed = true;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (result) console.log(formatSummary(result, [...files]));
-  return code;
+  console.log(formatSummary(result, [...files], failed));
+  return failed ? 1 : 0;
 }
 
 /** Runs the collector for the command line `argv`; resolves to the process exit code. */

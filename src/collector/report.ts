@@ -33,8 +33,8 @@ export function formatSampleLine(rows: readonly TelemetryRow[]): string {
 }
 
 /** The closing summary: how much was written where, and why it ended. */
-export function formatSummary(result: CollectResult, files: readonly string[]): string {
-  const why = result.stopped ? 'stopped' : 'duration reached';
+export function formatSummary(result: CollectResult, files: readonly string[], failed = false): string {
+  const why = failed ? 'failed' : result.stopped ? 'stopped' : 'duration reached';
   const lines = [`${why}: ${result.samples} samples, ${result.rows} rows`];
   if (result.first_time) lines.push(`from ${result.first_time} to ${result.last_time}`);
   lines.push(files.length === 0 ? 'no file written' : `file${files.length > 1 ? 's' : ''}: ${files.join(', ')}`);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNetDev } from '../../src/sampling/proc-parse.js';
@@ -86,6 +86,23 @@ describe('host collector, bad input', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`cannot write to the store folder ${path.join(blocker, 'ci-box')}`);
     expect(stdout).not.toMatch(SAMPLE_LINE);
+  });
+
+  it.runIf(existsSync('/usr/bin/prlimit'))('the store filling up mid-run: exit 1, and the summary counts every complete sample on disk', async () => {
+    // A file-size limit on the collector (EFBIG after 2000 bytes, a few samples in).
+    const run = startCollector(['--interval', '0.2', '--dir', path.join(dir, 'small'), '--host', 'full-box'], env, ['/usr/bin/prlimit', '--fsize=2000']);
+    const { code, stdout, stderr } = await run.done;
+    expect(code).toBe(1);
+    expect(stderr).toContain('collector: writing the store failed: EFBIG');
+    const summary = /failed: (\d+) samples, (\d+) rows/.exec(stdout);
+    expect(summary).not.toBeNull();
+    const text = readFileSync(path.join(dir, 'small', 'full-box', readdirSync(path.join(dir, 'small', 'full-box'))[0]!), 'utf8');
+    const completeRows = text.split('\n').length - 2; // minus the header and what follows the last line end
+    const [samples, rows] = [Number(summary![1]), Number(summary![2])];
+    expect(samples).toBeGreaterThan(0);
+    // The failed append can have completed some lines of its sample before the limit tore one.
+    expect(completeRows - rows).toBeGreaterThanOrEqual(0);
+    expect(completeRows - rows).toBeLessThan(rows / samples);
   });
 
   it('--help: usage on stdout, exit 0', async () => {

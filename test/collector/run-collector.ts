@@ -13,9 +13,13 @@ export interface CollectorRun {
   linesMatching(pattern: RegExp, count: number): Promise<void>;
 }
 
-/** `node --import tsx src/collector/main.ts ...args` with the given environment on top of this one's. */
-export function startCollector(args: string[], env: Record<string, string>): CollectorRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/collector/main.ts', ...args], {
+/**
+ * `node --import tsx src/collector/main.ts ...args` with the given environment on top of this one's,
+ * optionally under a wrapper command (e.g. `prlimit --fsize=…`).
+ */
+export function startCollector(args: string[], env: Record<string, string>, wrapper: string[] = []): CollectorRun {
+  const command = [...wrapper, process.execPath, '--import', 'tsx', 'src/collector/main.ts', ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
