@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNetDev } from '../../src/sampling/proc-parse.js';
+import { readWindow } from '../../src/store/reader.js';
+import type { TelemetryRow } from '../../src/store/row.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { isWellFormed, readDayFiles } from '../sampling/day-files.js';
 import { startCollector } from './run-collector.js';
@@ -40,6 +42,15 @@ describe('host collector, run for real', () => {
       expect(row.time).toMatch(/\+04:00$/);
       expect(Number(row.elapsed_s)).toBeGreaterThan(0);
     }
+    // The store's own reader gives back the same rows, typed, with nothing skipped.
+    const stats = { files: 0, rows: 0, skipped: 0 };
+    const window = { start: Date.parse(rows[0]!.time!), end: Date.parse(rows.at(-1)!.time!) };
+    const read: TelemetryRow[] = [];
+    for await (const row of readWindow({ dir, tz: 'Europe/Samara', ...window, host: 'ci-box', legacyHost: 'ci-box', stats })) read.push(row);
+    expect(stats.skipped).toBe(0);
+    expect(read).toHaveLength(rows.length);
+    expect(read.every((r) => typeof r.cpu_usage === 'number' && r.host === 'ci-box')).toBe(true);
+
     const samples = stdout.split('\n').filter((l) => SAMPLE_LINE.test(l)).length;
     expect(samples).toBeGreaterThanOrEqual(4);
     expect(stdout).toContain(`${samples} samples, ${rows.length} rows`);
