@@ -2,6 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app.js';
+import { answerClientError } from './client-error.js';
 import type { ApiDeps } from './deps.js';
 
 export interface ApiServer {
@@ -22,6 +23,7 @@ function urlHost(address: AddressInfo): string {
 export async function startApiServer(deps: ApiDeps & AppOptions): Promise<ApiServer> {
   const app = await createApp(deps);
   const server = http.createServer(app);
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.config.apiPort, deps.config.apiHost, () => {
