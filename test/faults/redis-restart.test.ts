@@ -14,7 +14,7 @@ import { uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until, type Answer } from './support/http.js';
 import { killAll, serviceReady, startService, type ServiceProcess } from './support/processes.js';
-import { freePort, TestRedisServer } from './support/redis-server.js';
+import { TestRedisServer } from '../support/redis-server.js';
 
 const HOST = 'fault-redis-host';
 const TZ = 'Europe/Samara';
@@ -40,7 +40,7 @@ describe('Redis killed and restarted during a collection', () => {
 
   beforeAll(async () => {
     root = await makeTempDir('fault-redis');
-    redis = new TestRedisServer(await freePort(), root, true);
+    redis = await TestRedisServer.onFreePort(root, true);
     await redis.start();
   });
   afterAll(async () => {
@@ -154,7 +154,7 @@ describe('Redis killed and restarted during a collection', () => {
   it('without persistence: the lost collection stops by itself and a new one runs', async () => {
     const lostDir = path.join(root, 'redis-lost');
     await fs.mkdir(lostDir);
-    const lostRedis = new TestRedisServer(await freePort(), lostDir, false);
+    const lostRedis = await TestRedisServer.onFreePort(lostDir, false);
     await lostRedis.start();
     const store = path.join(root, 'telemetry-lost');
     const service = startService('all', {
@@ -213,7 +213,7 @@ describe('Redis killed and restarted during a collection', () => {
   it('away longer than the collection lock: one sampler afterwards, not two', async () => {
     const longDir = path.join(root, 'redis-long');
     await fs.mkdir(longDir);
-    const longRedis = new TestRedisServer(await freePort(), longDir, true);
+    const longRedis = await TestRedisServer.onFreePort(longDir, true);
     await longRedis.start();
     const store = path.join(root, 'telemetry-long');
     // Lock 2 × 2 s for collections, stalled check every second: a 7 s outage outlasts the lock.

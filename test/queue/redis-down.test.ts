@@ -5,7 +5,8 @@ import { JobService } from '../../src/queue/job-service.js';
 import { startWorkers, type RunningWorkers } from '../../workers/run-workers.js';
 import { uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
-import { freeTcpPort, PrivateRedis, waitFor } from './support.js';
+import { TestRedisServer } from '../support/redis-server.js';
+import { waitFor } from './support.js';
 
 const EXPORT_BODY = { start_time: '2026-12-04T10:00:00Z', end_time: '2026-12-04T11:00:00Z' };
 
@@ -50,13 +51,13 @@ describe('JobService when Redis does not answer', () => {
 });
 
 describe('JobService and workers across a Redis crash', () => {
-  let server: PrivateRedis;
+  let server: TestRedisServer;
   let dir: string;
   let jobs: JobService;
   let workers: RunningWorkers;
 
   beforeAll(async () => {
-    server = new PrivateRedis(await freeTcpPort());
+    server = await TestRedisServer.onFreePort();
     await server.start();
     dir = await makeTempDir('redis-down');
     const config = loadConfig({
