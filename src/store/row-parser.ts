@@ -36,7 +36,9 @@ function hasStoreTimeShape(text: string, at: number): boolean {
 
 function digitAt(text: string, at: number): number {
   const d = text.charCodeAt(at) - 48;
-  return d >= 0 && d <= 9 ? d : -100; // -100 makes any sum negative: "not a digit"
+  // -10000 makes any of the sums in time() negative, whatever its other digits (at most 990):
+  // "not a digit". (-100 let a bad last millisecond digit through: 9*100 + 9*10 - 100 >= 0.)
+  return d >= 0 && d <= 9 ? d : -10000;
 }
 
 /**

@@ -185,6 +185,18 @@ describe('what cannot be read is skipped and counted, never thrown', () => {
     expect(stats.skipped).toBe(8); // every bad line above but the empty one
   });
 
+  it('skips a time in the store format with a bad digit anywhere, the last millisecond digit included', async () => {
+    const line = (time: string) => `${time},10,50,eth0,1,2,h1,1`;
+    await writeFile(
+      'h1/2026-12-04.csv',
+      [HEADER, line('2026-12-04T10:00:01.000+04:00'), line('2026-12-04T10:00:02.99x+04:00'), line('2026-12-04T10:00:03.9x9+04:00'),
+        line('2026-12-04T10:0x:04.000+04:00'), line('2026-12-04T1x:00:05.000+04:00'), line('2026-12-04T10:00:06.000+04:00'), ''].join('\n'),
+    );
+    const { rows, stats } = await readAll({ dir, tz: TZ, start: at('2026-12-04'), end: at('2026-12-05'), legacyHost: 'x' });
+    expect(rows.map((r) => r.time)).toEqual(['2026-12-04T10:00:01.000+04:00', '2026-12-04T10:00:06.000+04:00']);
+    expect(stats.skipped).toBe(4);
+  });
+
   it('reads a file without a header as data in its folder layout, skipping what does not parse', async () => {
     await writeFile('h1/2026-12-04.csv', `time,cpu_usa\n2026-12-04T10:00:01.000+04:00,10,50,eth0,1,2,h1,1\n2026-12-04T10:00:02.000+04:00,10,50,eth0,1,2\n`);
     await writeFile('05-12-2026/data.csv', '2026-12-05T10:00:01+04:00,1,2,eth0,3,4\r');
