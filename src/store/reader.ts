@@ -10,7 +10,7 @@
  * barely read.
  */
 import { BadRequestError } from '../errors.js';
-import { openDayFile, readOpenDayFile, type DayFileWindow, type OpenDayFile, type RowBatch } from './day-file-reader.js';
+import { openDayFile, readOpenDayFile, type DayFileWindow, type OpenDayFile } from './day-file-reader.js';
 import { mergeByTime } from './merge.js';
 import { isStoreHostName, listHostDayFiles, listHosts, listLegacyDayFiles, windowDayRange, type DayFile } from './paths.js';
 import type { TelemetryRow } from './row.js';
@@ -90,6 +90,27 @@ export async function* readWindowBatches(opts: ReadWindowOptions): AsyncGenerato
 
 /** The batches of the window, counting files and skipped lines (rows are counted as handed on). */
 async function* windowBatches(opts: ReadWindowOptions): AsyncGenerator<TelemetryRow[]> {
+  const plan = await planWindow(opts);
+  for await (const batch of mergeByTime(plan.sources.map((files) => plan.readSource(files, readOpenDayFile)))) yield batch.rows;
+}
+
+/** The day files of a window, ready to stream in whatever form a reader wants. */
+export interface WindowPlan {
+  /** One list of day files per source (host folder, old layout), each in day order. */
+  sources: DayFile[][];
+  /**
+   * Streams the files of one source in order through `readFile`, opening (and probing) the next
+   * ones while the current one streams; counts files opened and reports progress per file.
+   */
+  readSource<T>(files: DayFile[], readFile: (file: OpenDayFile, window: DayFileWindow) => AsyncIterable<T>): AsyncGenerator<T>;
+}
+
+/**
+ * Checks the window (BadRequestError for a bad window or host name), lists its day files and
+ * reports progress 0 of their number. Skipped lines are counted in `opts.stats`; rows are not
+ * (each reader counts them as it hands them on).
+ */
+export async function planWindow(opts: ReadWindowOptions): Promise<WindowPlan> {
   checkWindow(opts);
   const stats = opts.stats ?? { files: 0, rows: 0, skipped: 0 };
   const sources = await windowSources(opts);
@@ -106,7 +127,7 @@ async function* windowBatches(opts: ReadWindowOptions): AsyncGenerator<Telemetry
     },
   };
   opts.onDay?.(0, total);
-  async function* readSource(files: DayFile[]): AsyncGenerator<RowBatch> {
+  async function* readSource<T>(files: DayFile[], readFile: (file: OpenDayFile, window: DayFileWindow) => AsyncIterable<T>): AsyncGenerator<T> {
     // The next files are opened (and probed) while the current one streams: for a short window
     // the neighbouring days' probes then cost no waiting.
     const opening: Promise<OpenDayFile | null>[] = [];
@@ -120,7 +141,7 @@ async function* windowBatches(opts: ReadWindowOptions): AsyncGenerator<Telemetry
           opening.push(pending);
         }
         const file = await opening.shift();
-        if (file) yield* readOpenDayFile(file, window);
+        if (file) yield* readFile(file, window);
         opts.onDay?.(++done, total);
       }
     } finally {
@@ -128,7 +149,7 @@ async function* windowBatches(opts: ReadWindowOptions): AsyncGenerator<Telemetry
       for (const pending of opening) await (await pending.catch(() => null))?.handle.close();
     }
   }
-  for await (const batch of mergeByTime(sources.map(readSource))) yield batch.rows;
+  return { sources, readSource };
 }
 
 /**

@@ -26,7 +26,7 @@ const MAX_NAMES = 64;
 const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /** True when text[at..at+29) has the separators of the store's time format. */
-function hasStoreTimeShape(text: string, at: number): boolean {
+export function hasStoreTimeShape(text: string, at: number): boolean {
   const sign = text.charCodeAt(at + 23);
   return (
     text.charCodeAt(at + 10) === 84 && text.charCodeAt(at + 13) === 58 && text.charCodeAt(at + 16) === 58 &&
