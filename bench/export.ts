@@ -7,13 +7,15 @@
  * produced (extracted from its zip, so the bytes are identical), read from the page cache.
  * Targets: the whole export at most 1.5× zip's time; peak RSS flat (within 50 MB) from 1 to 7 days.
  *
- * A third run exports the 1-day window with csv-stringify called on every record instead of the
- * export's encoder, to show why the encoder exists (skip it with --no-stringify).
+ * Two more runs of the 1-day window show what the export's choices save: the row path (every
+ * store line parsed into a row and encoded again, instead of copied through; skip it with
+ * --no-row-path), and csv-stringify called on every record instead of the export's encoder
+ * (skip it with --no-stringify).
  *
  * The machine may be shared: each figure is the best of --reps runs (2 by default), and the load
  * average is printed beside them.
  *
- *   npx tsx bench/export.ts [--reps N] [--no-stringify]     (writes bench/results/export.json)
+ *   npx tsx bench/export.ts [--reps N] [--no-row-path] [--no-stringify]     (writes bench/results/export.json)
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,9 +26,9 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../env/default_env.js';
 import { exportPartPath, exportZipPath } from '../src/queue/export-files.js';
-import { readWindowBatches } from '../src/store/reader.js';
+import { readWindowBatches, type ReadStats } from '../src/store/reader.js';
 import { formatInstant, nextDay, parseInstant, startOfDay } from '../src/store/time.js';
-import { stringifyRows } from '../workers/export-csv.js';
+import { encodeRowBatches, stringifyRows } from '../workers/export-csv.js';
 import { writeCsvZip } from '../workers/export-writer.js';
 import { processExport, type ExportData, type ExportResult } from '../workers/export.js';
 import { DEFAULT_SPEC, ensureBenchStore, type BenchStoreSpec } from './make-store.js';
@@ -36,6 +38,11 @@ const ROOT = path.resolve(HERE, '..');
 const WORK = path.join(ROOT, 'tmp', 'bench-export');
 const SPEC: BenchStoreSpec = { ...DEFAULT_SPEC, dir: path.join(WORK, 'store'), days: 8 };
 const MB = 1024 * 1024;
+const ENCODER_LABELS: Record<string, string> = {
+  default: 'export (lines copied)',
+  'row-path': 'rows parsed+encoded',
+  'stringify-per-record': 'csv-stringify/row',
+};
 
 interface ChildReport {
   wallMs: number;
@@ -72,7 +79,10 @@ async function runChild(startTime: string, endTime: string, prefix: string, enco
   const cpuBefore = process.cpuUsage();
   const mainBefore = mainThreadCpuMs();
   const startedAt = performance.now();
-  const result = encoder === 'stringify-per-record' ? await exportWithStringify(config, job) : await processExport(config, job);
+  const result =
+    encoder === 'stringify-per-record'
+      ? await exportWithStringify(config, job)
+      : await processExport(config, job, undefined, undefined, encoder === 'row-path' ? 'rows' : 'text');
   const wallMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
   const mainMs = mainThreadCpuMs() - mainBefore;
@@ -99,14 +109,15 @@ async function exportWithStringify(config: Config, job: Job<ExportData>): Promis
   const tz = config.telemetryTz;
   const start = parseInstant(job.data.start_time, tz) as number;
   const end = parseInstant(job.data.end_time, tz) as number;
+  const stats: ReadStats = { files: 0, rows: 0, skipped: 0 };
+  const batches = readWindowBatches({ dir: config.telemetryDir, tz, start, end, host: job.data.host, legacyHost: config.hostName, stats });
   const written = await writeCsvZip({
-    batches: readWindowBatches({ dir: config.telemetryDir, tz, start, end, host: job.data.host, legacyHost: config.hostName }),
+    lines: encodeRowBatches(batches, stringifyRows),
     entryName: 'export.csv',
     partPath: exportPartPath(config, String(job.id)),
     finalPath: exportZipPath(config, String(job.id)),
-    encode: stringifyRows,
   });
-  return { rows: written.rows, bytes: written.zipBytes, csv_bytes: written.csvBytes, file_name: 'export.zip', skipped: 0 };
+  return { rows: stats.rows, bytes: written.zipBytes, csv_bytes: written.csvBytes, file_name: 'export.zip', skipped: stats.skipped };
 }
 
 function runExportChild(startTime: string, endTime: string, encoder = 'default'): Promise<ChildReport> {
@@ -140,7 +151,7 @@ function timeZip(csv: string): { ms: number; cpuMs: number; bytes: number } {
   return { ms, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, bytes };
 }
 
-async function runBench(withStringify: boolean, reps: number): Promise<void> {
+async function runBench(withRowPath: boolean, withStringify: boolean, reps: number): Promise<void> {
   fs.mkdirSync(WORK, { recursive: true });
   const loadBefore = os.loadavg()[0] as number;
   console.log(`store: ${SPEC.days} days at ${SPEC.intervalMs} ms × ${SPEC.interfaces.length} interfaces in ${path.relative(ROOT, SPEC.dir)}`);
@@ -154,6 +165,7 @@ async function runBench(withStringify: boolean, reps: number): Promise<void> {
   const rows: Record<string, unknown>[] = [];
   const runs = [
     ...windows.map((window) => ({ ...window, encoder: 'default' })),
+    ...(withRowPath ? [{ ...(windows[0] as (typeof windows)[number]), encoder: 'row-path' }] : []),
     ...(withStringify ? [{ ...(windows[0] as (typeof windows)[number]), encoder: 'stringify-per-record' }] : []),
   ];
   for (const window of runs) {
@@ -177,7 +189,7 @@ async function runBench(withStringify: boolean, reps: number): Promise<void> {
     const zipCpuMs = Math.min(...zips.map((z) => z.cpuMs));
     rows.push({
       window: window.label,
-      encoder: window.encoder === 'default' ? 'export (fast)' : 'csv-stringify/row',
+      encoder: ENCODER_LABELS[window.encoder],
       rows: first.result.rows,
       csv_mb: +(first.result.csv_bytes / MB).toFixed(1),
       export_s: +(wallMs / 1000).toFixed(2),
@@ -216,5 +228,5 @@ if (args[0] === '--child') {
   await runChild(args[1] as string, args[2] as string, args[3] as string, args[4] as string);
 } else {
   const repsAt = args.indexOf('--reps');
-  await runBench(!args.includes('--no-stringify'), repsAt === -1 ? 2 : Math.max(1, Number(args[repsAt + 1]) || 1));
+  await runBench(!args.includes('--no-row-path'), !args.includes('--no-stringify'), repsAt === -1 ? 2 : Math.max(1, Number(args[repsAt + 1]) || 1));
 }

@@ -54,3 +54,24 @@ export function createRowEncoder(): RowEncoder {
     return out;
   };
 }
+
+/** Rows per chunk of encoded text: large enough for a cheap encoder call, small enough to overlap with deflate. */
+export const BATCH_ROWS = 1000;
+
+/**
+ * The CSV lines of row batches as the export writes them (no header), in chunks of about
+ * BATCH_ROWS rows: the row path, for readers that give rows (readWindowText gives the same text
+ * without making rows).
+ */
+export async function* encodeRowBatches(batches: AsyncIterable<readonly TelemetryRow[]>, encode: RowEncoder = createRowEncoder()): AsyncGenerator<string> {
+  let pending: TelemetryRow[] = [];
+  for await (const rows of batches) {
+    if (pending.length === 0 && rows.length >= BATCH_ROWS) pending = rows as TelemetryRow[];
+    else for (const row of rows) pending.push(row);
+    if (pending.length >= BATCH_ROWS) {
+      yield encode(pending);
+      pending = [];
+    }
+  }
+  if (pending.length > 0) yield encode(pending);
+}

@@ -1,29 +1,28 @@
 /**
- * Streams rows into a zip holding one CSV entry, written under a temporary name and renamed when
- * complete.
+ * Streams CSV text into a zip holding one CSV entry, written under a temporary name and renamed
+ * when complete.
  *
- * Rows are encoded in batches of about BATCH_ROWS (export-csv.ts: csv-stringify's output, fast)
- * and reach archiver as large Buffers from a pull-based Readable, so reading the store only runs
- * as fast as deflate and the disk take the bytes: memory stays flat however long the window.
+ * The text comes in chunks of whole lines (from readWindowText, or rows encoded in batches by
+ * export-csv.ts) and reaches archiver as large Buffers from a pull-based Readable, so reading the
+ * store only runs as fast as deflate and the disk take the bytes: memory stays flat however long
+ * the window.
  *
  * Deflate runs on libuv's thread pool, but Node's zlib needs the main thread back after every
  * `chunkSize` bytes of output, and reading plus encoding is one long chain of promises that never
  * lets it in. Measured: reading and deflating then take turns (wall time = their sum). Hence
  * three settings that let them overlap (wall time ≈ the slower of the two):
- * - DEFLATE_CHUNK_BYTES: one thread-pool job deflates a whole batch without coming back;
- * - a macrotask break (setImmediate) after each batch, so a finished deflate is handed the next
- *   batch within one batch's time;
- * - a short look-ahead (SOURCE_BUFFER_BYTES, a few batches): a long one would let the producer
+ * - DEFLATE_CHUNK_BYTES: one thread-pool job deflates a whole chunk without coming back;
+ * - a macrotask break (setImmediate) after each chunk, so a finished deflate is handed the next
+ *   chunk within one chunk's time;
+ * - a short look-ahead (SOURCE_BUFFER_BYTES, a few chunks): a long one would let the producer
  *   run for tens of milliseconds without a break.
  */
 import fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
-import type { TelemetryRow } from '../src/store/row.js';
-import { createRowEncoder, csvHeader, type RowEncoder } from './export-csv.js';
+import { csvHeader } from './export-csv.js';
 
-export const BATCH_ROWS = 1000;
 /** Deflate level: zip's default, and what the benchmark compares against (`zip -6`). */
 export const ZIP_LEVEL = 6;
 const SOURCE_BUFFER_BYTES = 256 * 1024;
@@ -32,41 +31,25 @@ const DEFLATE_CHUNK_BYTES = 128 * 1024;
 const breakForIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ZipWriteResult {
-  rows: number;
-  /** Bytes of CSV written into the entry (uncompressed). */
+  /** Bytes of CSV written into the entry (uncompressed), header included. */
   csvBytes: number;
   /** Bytes of the finished zip. */
   zipBytes: number;
 }
 
-/** The CSV bytes of `batches`: the header, then one Buffer per BATCH_ROWS rows or so. Counts as it goes. */
-async function* csvChunks(
-  batches: AsyncIterable<TelemetryRow[]>,
-  encode: RowEncoder,
-  counts: { rows: number; csvBytes: number },
-  signal?: AbortSignal,
-): AsyncGenerator<Buffer> {
+/** The CSV bytes: the header, then one Buffer per chunk of lines. Counts as it goes. */
+async function* csvBuffers(lines: AsyncIterable<string>, counts: { csvBytes: number }, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const header = Buffer.from(csvHeader());
   counts.csvBytes += header.length;
   yield header;
-  let pending: TelemetryRow[] = [];
-  const flush = () => {
-    const chunk = Buffer.from(encode(pending));
-    counts.rows += pending.length;
+  for await (const text of lines) {
+    if (text.length === 0) continue;
+    signal?.throwIfAborted();
+    const chunk = Buffer.from(text);
     counts.csvBytes += chunk.length;
-    pending = [];
-    return chunk;
-  };
-  for await (const rows of batches) {
-    if (pending.length === 0 && rows.length >= BATCH_ROWS) pending = rows;
-    else for (const row of rows) pending.push(row);
-    if (pending.length >= BATCH_ROWS) {
-      signal?.throwIfAborted();
-      yield flush();
-      await breakForIo();
-    }
+    yield chunk;
+    await breakForIo();
   }
-  if (pending.length > 0) yield flush();
 }
 
 /** Thrown when another attempt of the same export has taken over the part file or the job. */
@@ -78,7 +61,7 @@ export class SupersededError extends Error {
 }
 
 /**
- * Writes the rows of `batches` as entry `entryName` of a zip at `partPath`, then renames it to
+ * Writes the header and `lines` as entry `entryName` of a zip at `partPath`, then renames it to
  * `finalPath`. On any failure (including `signal` aborting) the part file is removed and the
  * error rethrown.
  *
@@ -90,14 +73,12 @@ export class SupersededError extends Error {
  * SupersededError and leaves the other attempt's files alone.
  */
 export async function writeCsvZip(opts: {
-  /** The rows, in batches as the store reader yields them. */
-  batches: AsyncIterable<TelemetryRow[]>;
+  /** The CSV lines after the header, in chunks of whole lines each ended by '\n'. */
+  lines: AsyncIterable<string>;
   entryName: string;
   partPath: string;
   finalPath: string;
   signal?: AbortSignal;
-  /** How rows become CSV text; the fast csv-stringify-equivalent encoder by default. */
-  encode?: RowEncoder;
   /** Asked just before the rename: false when this attempt no longer owns the export. */
   stillOurs?: () => Promise<boolean>;
 }): Promise<ZipWriteResult> {
@@ -109,8 +90,8 @@ export async function writeCsvZip(opts: {
     return now !== null && now.ino === ino && now.dev === dev;
   };
   const file = handle.createWriteStream();
-  const counts = { rows: 0, csvBytes: 0 };
-  const chunks = csvChunks(opts.batches, opts.encode ?? createRowEncoder(), counts, opts.signal);
+  const counts = { csvBytes: 0 };
+  const chunks = csvBuffers(opts.lines, counts, opts.signal);
   const source = Readable.from(chunks, { objectMode: false, highWaterMark: SOURCE_BUFFER_BYTES });
   const archive = new ZipArchive({ zlib: { level: ZIP_LEVEL, chunkSize: DEFLATE_CHUNK_BYTES } });
   // archiver does not forward an error of an appended stream; fail the whole pipeline with it.
@@ -131,5 +112,5 @@ export async function writeCsvZip(opts: {
     throw error;
   }
   const { size } = await fsp.stat(opts.finalPath);
-  return { rows: counts.rows, csvBytes: counts.csvBytes, zipBytes: size };
+  return { csvBytes: counts.csvBytes, zipBytes: size };
 }

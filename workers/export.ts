@@ -7,14 +7,18 @@
  * - Finished jobs (and so their results) stay readable EXPORT_TTL_S, as long as the zip is kept.
  * - Progress: percent of the day files processed.
  * - An empty window is not an error: a zip with just the header, rows 0.
+ * - The CSV is the store's own lines where they already are the export's lines (most are:
+ *   readWindowText copies them through); only the others are parsed and encoded.
  */
 import fsp from 'node:fs/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '../env/default_env.js';
 import { AppError } from '../src/errors.js';
 import { exportBaseName, exportPartPath, exportsDir, exportZipPath } from '../src/queue/export-files.js';
-import { readWindowBatches, type ReadStats } from '../src/store/reader.js';
+import { readWindowBatches, type ReadStats, type ReadWindowOptions } from '../src/store/reader.js';
+import { readWindowText } from '../src/store/text-reader.js';
 import { parseInstant } from '../src/store/time.js';
+import { createRowEncoder, encodeRowBatches } from './export-csv.js';
 import { writeCsvZip } from './export-writer.js';
 import { retention, type JobHandler, type WorkerContext } from './job-handler.js';
 import { createProgressReporter } from './progress.js';
@@ -51,6 +55,19 @@ function windowOf(data: ExportData, tz: string): { start: number; end: number } 
 }
 
 /**
+ * How the window's CSV lines are made. 'text' (the default): store lines already in the export's
+ * form are copied through, only others are parsed and encoded. 'rows': every line is parsed
+ * into a row and encoded; the same bytes, slower (kept to compare against).
+ */
+export type ExportReadPath = 'text' | 'rows';
+
+/** The CSV lines (no header) of a window, by either read path. */
+export function windowCsvLines(opts: ReadWindowOptions, readPath: ExportReadPath = 'text'): AsyncIterable<string> {
+  if (readPath === 'rows') return encodeRowBatches(readWindowBatches(opts), createRowEncoder());
+  return readWindowText({ ...opts, encode: createRowEncoder() });
+}
+
+/**
  * Runs one export: `config` says where the store and TMP_DIR are; `token` is the worker's lock on
  * the job (checked before the zip is published, so an attempt that lost the job to another
  * worker publishes nothing); `signal` aborts it (the part file is removed and the job is retried
@@ -61,6 +78,7 @@ export async function processExport(
   job: Job<ExportData, ExportResult>,
   token?: string,
   signal?: AbortSignal,
+  readPath: ExportReadPath = 'text',
 ): Promise<ExportResult> {
   const id = String(job.id);
   const data = job.data;
@@ -70,7 +88,7 @@ export async function processExport(
   const progress = createProgressReporter(job);
   await fsp.mkdir(exportsDir(config), { recursive: true });
 
-  const batches = readWindowBatches({
+  const window: ReadWindowOptions = {
     dir: config.telemetryDir,
     tz: config.telemetryTz,
     start,
@@ -80,11 +98,11 @@ export async function processExport(
     legacyHost: config.hostName,
     stats,
     onDay: (done, total) => progress.report(total > 0 ? Math.round((done / total) * 100) : 0),
-  });
+  };
   let written;
   try {
     written = await writeCsvZip({
-      batches,
+      lines: windowCsvLines(window, readPath),
       entryName: `${baseName}.csv`,
       partPath: exportPartPath(config, id),
       finalPath: exportZipPath(config, id),
@@ -99,7 +117,7 @@ export async function processExport(
   }
   await progress.flush(100);
   return {
-    rows: written.rows,
+    rows: stats.rows,
     bytes: written.zipBytes,
     csv_bytes: written.csvBytes,
     file_name: `${baseName}.zip`,

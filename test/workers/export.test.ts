@@ -7,6 +7,7 @@ import { formatRowLine, STORE_HEADER } from '../../src/store/csv-line.js';
 import type { TelemetryRow } from '../../src/store/row.js';
 import { formatInstant, parseInstant } from '../../src/store/time.js';
 import { StoreWriter } from '../../src/store/writer.js';
+import { encodeRowBatches } from '../../workers/export-csv.js';
 import { SupersededError, writeCsvZip } from '../../workers/export-writer.js';
 import { processExport, type ExportData } from '../../workers/export.js';
 import { testRedisUrl } from '../support/redis.js';
@@ -115,6 +116,25 @@ describe('export processor', () => {
     expect(result.rows).toBe(expected.length);
   });
 
+  it('writes the same CSV by the text path (lines copied) as by the row path', async () => {
+    const windows: ExportData[] = [
+      { start_time: '2026-12-04T23:58:00+04:00', end_time: '2026-12-05T00:02:00+04:00' },
+      { start_time: '2026-12-04T23:59:10.500+04:00', end_time: '2026-12-05T00:00:20.5+04:00', host: 'test-host' },
+      { start_time: '2026-12-04T19:59:00Z', end_time: '2026-12-04T20:01:00Z', interfaces: ['vEthernet (WSL, "lab")', 'eth0'] },
+    ];
+    for (const data of windows) {
+      const results = [];
+      for (const readPath of ['text', 'rows'] as const) {
+        const job = await queue.add('export', data, { jobId: `exp-path-${++jobNumber}` });
+        const result = await processExport(setup.config, job, undefined, undefined, readPath);
+        const [entry] = await unzipEntries(exportZipPath(setup.config, String(job.id)));
+        results.push({ result: { ...result, bytes: 0 }, text: entry?.text });
+      }
+      expect(results[0]?.result.rows, JSON.stringify(data)).toBeGreaterThan(0);
+      expect(results[0], JSON.stringify(data)).toEqual(results[1]);
+    }
+  });
+
   it('gives a zip with just the header for an empty window', async () => {
     const { job, result } = await runExport({ start_time: '2027-01-01T00:00:00+04:00', end_time: '2027-01-02T00:00:00+04:00' });
     const entries = await unzipEntries(exportZipPath(setup.config, String(job.id)));
@@ -153,7 +173,7 @@ describe('export processor', () => {
       await fs.writeFile(partPath, 'the newer attempt');
       yield written.slice(1200, 2400);
     }
-    await expect(writeCsvZip({ batches: batches(), entryName: 'x.csv', partPath, finalPath })).rejects.toBeInstanceOf(SupersededError);
+    await expect(writeCsvZip({ lines: encodeRowBatches(batches()), entryName: 'x.csv', partPath, finalPath })).rejects.toBeInstanceOf(SupersededError);
     expect(await fs.readFile(partPath, 'utf8')).toBe('the newer attempt');
     await expect(fs.access(finalPath)).rejects.toThrow();
   });
