@@ -7,8 +7,9 @@
  *   npx tsx bench/sampling.ts [--minutes 2] [--rounds 5] [--samples 12] [--warm-up 15]
  *
  * CPU is measured in rounds of `samples` samples 1 s apart, after `warm-up` samples (Node and tsx
- * settle about 10 s after start). On a shared virtual machine interference only adds CPU time, so
- * the table shows the median and the minimum of the rounds. Needs sysstat (`apt-get install -y
+ * settle about 10 s after start), as many rounds as fit in `minutes` (at least `rounds`), so every
+ * figure, sadc's included, covers the same stretch of time as the collectors' windows. On a shared
+ * virtual machine interference only adds CPU time, so the table shows the median and the minimum. Needs sysstat (`apt-get install -y
  * sysstat`) for the sadc reference. Writes bench/results/sampling.json.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,6 @@ const buildDir = path.join(root, 'bench', 'results', 'build');
 const tscFlags = ['--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
 await runToEnd(path.join(root, 'node_modules', '.bin', 'tsc'), ['--outDir', buildDir, ...tscFlags, 'src/collector/main.ts'], root);
 
-console.log(`sampling bench: ${rounds} rounds of ${samples} samples 1 s apart after ${warmUp} warm-up samples; memory after ${minutes} min; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const keepAlive = 'setInterval(() => {}, 1000)';
 const collectorArgs = (name: string) => ['--interval', '1', '--dir', path.join(work, name), '--host', 'bench'];
 const longRunning: Watched[] = [
@@ -47,6 +47,10 @@ const longRunning: Watched[] = [
 ];
 const startedAt = performance.now();
 const collectors = longRunning.slice(0, 2);
+const endAtMs = minutes! * 60_000;
+// Rounds that fit between the warm-up and the end (5 s for the probes' own start-up).
+const fillRounds = Math.max(rounds!, Math.floor((endAtMs / 1000 - warmUp! - 5) / samples!));
+console.log(`sampling bench: ${fillRounds} rounds of ${samples} samples 1 s apart after ${warmUp} warm-up samples; memory after ${minutes} min; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
 /** One probe child: per-sample CPU of one way of sampling, per round, in the steady state. */
 async function probe(kind: string, roundCount: number, count: number, spacingMs: number, warmUpSamples: number) {
@@ -59,7 +63,8 @@ async function probe(kind: string, roundCount: number, count: number, spacingMs:
 async function sadcRounds(): Promise<Spread | null> {
   if (!existsSync(SADC)) return null;
   const perSample: number[] = [];
-  for (let r = 0; r < rounds!; r++) {
+  await sleep(warmUp! * 1000 - (performance.now() - startedAt));
+  for (let r = 0; r < rounds! || performance.now() - startedAt + (samples! + 1) * 1000 <= endAtMs; r++) {
     const [many, one] = await Promise.all([
       bashTimedCpuMs(SADC, ['1', String(samples! + 1), path.join(work, `sa-many-${r}`)], root),
       bashTimedCpuMs(SADC, ['1', '1', path.join(work, `sa-one-${r}`)], root),
@@ -75,7 +80,7 @@ async function collectorWindows(): Promise<Spread[]> {
   await sleep(warmUp! * 1000 - (performance.now() - startedAt));
   const perWindow: number[][] = collectors.map(() => []);
   let before = snapshot();
-  while (performance.now() - startedAt + samples! * 1000 <= minutes! * 60_000) {
+  while (performance.now() - startedAt + samples! * 1000 <= endAtMs) {
     await sleep(samples! * 1000);
     const after = snapshot();
     after.forEach((a, i) => perWindow[i]!.push((a.ns - before[i]!.ns) / 1e6 / Math.max(1, a.lines - before[i]!.lines)));
@@ -85,18 +90,19 @@ async function collectorWindows(): Promise<Spread[]> {
 }
 
 const windows = collectorWindows();
+// The back-to-back runs are short and busy: they go during the warm-up, outside every measured window.
+const tight = (async () => ({ bare: await probe('bare', 5, 2000, 0, 500), sampler: await probe('sampler', 5, 2000, 0, 500) }))();
 const [noop, bare, sampler, si, sadc] = await Promise.all([
-  probe('noop', rounds!, samples!, 1000, warmUp!),
-  probe('bare', rounds!, samples!, 1000, warmUp!),
-  probe('sampler', rounds!, samples!, 1000, warmUp!),
-  probe('si', rounds!, samples!, 1000, warmUp!),
+  probe('noop', fillRounds, samples!, 1000, warmUp!),
+  probe('bare', fillRounds, samples!, 1000, warmUp!),
+  probe('sampler', fillRounds, samples!, 1000, warmUp!),
+  probe('si', fillRounds, samples!, 1000, warmUp!),
   sadcRounds(),
 ]);
-const bareTight = await probe('bare', 5, 2000, 0, 500);
-const samplerTight = await probe('sampler', 5, 2000, 0, 500);
+const { bare: bareTight, sampler: samplerTight } = await tight;
 const [collectorTsx, collectorCompiled] = await windows;
 
-await sleep(minutes! * 60_000 - (performance.now() - startedAt));
+await sleep(endAtMs - (performance.now() - startedAt));
 const memory = new Map<string, Memory>(longRunning.map((w) => [w.name, processMemory(w.child.pid!)]));
 for (const w of longRunning) w.child.kill('SIGTERM');
 const exits = await Promise.all(longRunning.map((w) => w.exited));
@@ -144,7 +150,7 @@ mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, loadavgAtEnd: os.loadavg(), node: process.version },
-  settings: { rounds, samplesPerRound: samples, warmUpSamples: warmUp, minutes, spacingMs: 1000 },
+  settings: { rounds: fillRounds, samplesPerRound: samples, warmUpSamples: warmUp, minutes, spacingMs: 1000 },
   cpuMsPerSample: Object.fromEntries(cpuRows.map(([what, s, procs]) => [what, { ...s, vsSadc: ratio(s.median, ref), childProcessesPerTick: procs }])),
   memoryMb: Object.fromEntries(memory),
   rssAboveEmptyNodeMb: { collectorTsx: above('collector (tsx)'), collectorCompiled: above('collector (compiled)'), tsxAlone: above('empty node + tsx') },
