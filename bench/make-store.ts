@@ -58,7 +58,8 @@ function dayFileText(spec: BenchStoreSpec, day: string, seed: number): string {
     for (const name of spec.interfaces) {
       const up = Math.round(random() * 2_000_000);
       const down = Math.round(random() * 20_000_000);
-      const elapsed = (spec.intervalMs / 1000 + (random() - 0.5) * 0.004).toFixed(3);
+      // Number(…toFixed(3)) prints as the writer does (1, not 1.000), so the lines are true store lines.
+      const elapsed = Number((spec.intervalMs / 1000 + (random() - 0.5) * 0.004).toFixed(3));
       parts.push(`${time},${cpu},${ram},${name},${up},${down},${spec.host},${elapsed}\n`);
     }
   }
@@ -71,7 +72,7 @@ function dayFileText(spec: BenchStoreSpec, day: string, seed: number): string {
  */
 export function ensureBenchStore(spec: BenchStoreSpec, log: (line: string) => void = () => {}): string[] {
   const marker = path.join(spec.dir, '.bench-spec.json');
-  const wanted = JSON.stringify({ ...spec, dir: undefined });
+  const wanted = JSON.stringify({ ...spec, dir: undefined, lineFormat: 2 }); // bump when the lines written change
   const hostDir = path.join(spec.dir, spec.host);
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted) {
     fs.rmSync(spec.dir, { recursive: true, force: true });
