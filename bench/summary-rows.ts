@@ -53,7 +53,8 @@ export const BENCHMARKS: Benchmark[] = [
       const rows = Object.entries(cpu)
         .filter(([name]) => name !== sadcKey && !name.startsWith('back to back'))
         .map(([name, figure]) => {
-          const ours = /pc-telemetry|collector/.test(name);
+          // What users run: the sampler inside the service, and the collector as `npm run collector` runs it (compiled).
+          const ours = /pc-telemetry|compiled/.test(name);
           return ratioRow('sampling', `CPU per sample: ${name}`, median(figure), sadc, 'ms', 'sadc', ours ? 1 : null);
         });
       const memory = result.memoryMb as Record<string, { rssMb: number }>;
@@ -61,10 +62,11 @@ export const BENCHMARKS: Benchmark[] = [
       for (const [name, figure] of Object.entries(memory)) {
         if (!name.startsWith('collector') || empty === undefined) continue;
         const above = r2(figure.rssMb - empty);
+        const ours = name.includes('compiled');
         rows.push({
           benchmark: 'sampling', figure: `RSS after ${result.settings?.minutes ?? '?'} min: ${name}`,
           ours: `${figure.rssMb} MB (+${above})`, reference: `empty node ${empty} MB`, ratio: null,
-          target: '<= +15 MB', met: above <= 15,
+          target: ours ? '<= +15 MB' : '', met: !ours || above <= 15,
         });
       }
       return rows;
