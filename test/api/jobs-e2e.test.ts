@@ -4,10 +4,10 @@
  * prefix) holds jobs that never run, for the "not ready" answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { startWorkers, type RunningWorkers } from '../../workers/run-workers.js';
 import { formatRowLine, STORE_HEADER } from '../../src/store/csv-line.js';
 import type { TelemetryRow } from '../../src/store/row.js';
+import { zipTexts } from '../support/zip.js';
 import { makeRows, writeSamples } from './fixtures.js';
 import { call, pollUntil, rawRequest, startTestApi, testConfig, TEST_HOST, type TestApi } from './harness.js';
 
@@ -47,29 +47,6 @@ afterAll(async () => {
  */
 function finished(view: { state: string; result: unknown }): any {
   return view.state === 'completed' && view.result !== null ? view : undefined;
-}
-
-function unzip(zip: Buffer): Promise<{ name: string; text: string }[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error);
-      const entries: { name: string; text: string }[] = [];
-      file.on('entry', (entry: yauzl.Entry) => {
-        file.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, text: Buffer.concat(chunks).toString('utf8') });
-            file.readEntry();
-          });
-        });
-      });
-      file.on('end', () => resolve(entries));
-      file.on('error', reject);
-      file.readEntry();
-    });
-  });
 }
 
 describe('collections end to end', () => {
@@ -145,7 +122,7 @@ describe('exports end to end', () => {
     expect(download.headers['content-type']).toBe('application/zip');
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="?[^"]*export-host[^"]*\.zip"?$/);
 
-    const entries = await unzip(download.body);
+    const entries = await zipTexts(download.body);
     expect(entries).toHaveLength(1);
     expect(entries[0]!.name).toMatch(/\.csv$/);
     const lines = entries[0]!.text.split(/\r?\n/).filter((line) => line !== '');
@@ -161,7 +138,7 @@ describe('exports end to end', () => {
       return finished(res.body);
     });
     expect(done.result).toMatchObject({ rows: 0 });
-    const entries = await unzip((await rawRequest(`${t.base}/exports/${id}/download`, 'GET')).body);
+    const entries = await zipTexts((await rawRequest(`${t.base}/exports/${id}/download`, 'GET')).body);
     expect(entries[0]!.text.trim()).toBe(STORE_HEADER);
   });
 

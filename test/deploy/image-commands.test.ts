@@ -10,7 +10,7 @@ import { StoreWriter } from '../../src/store/writer.js';
 import { freePort } from '../../src/redis/free-port.js';
 import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
-import { unzipEntries } from '../workers/unzip.js';
+import { unzipEntries } from '../support/zip.js';
 import { readCompose } from './support/compose.js';
 import { runContainer, runToEnd, waitFor200, type Container } from './support/container.js';
 import { replayImage, type ReplayedImage } from './support/image.js';

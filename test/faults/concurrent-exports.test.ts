@@ -4,12 +4,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInstant } from '../../src/store/time.js';
-import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { removePrefix, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until } from './support/http.js';
-import { killAll, residentMb, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, residentMb, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
 import { writeSyntheticStore, type SyntheticStore } from './support/synthetic-store.js';
-import { zipDigests } from './support/zip.js';
+import { zipDigests } from '../support/zip.js';
 
 const HOST = 'fault-many-host';
 const TZ = 'Europe/Samara';
@@ -52,10 +52,7 @@ describe('20 exports of the same week at once', () => {
   });
 
   it('all complete with identical CSV bytes while the worker stays under the memory bound', async () => {
-    const env = {
-      REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, TELEMETRY_DIR: path.join(root, 'telemetry'), TMP_DIR: path.join(root, 'tmp'),
-      HOST_NAME: HOST, TELEMETRY_TZ: TZ, API_HOST: '127.0.0.1', API_PORT: '0',
-    };
+    const env = serviceEnv(root, { prefix, host: HOST, tz: TZ });
     const api = startService('api', env);
     const worker = startService('worker', env);
     services.push(api, worker);

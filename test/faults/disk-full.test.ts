@@ -8,12 +8,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInstant } from '../../src/store/time.js';
-import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { removePrefix, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until } from './support/http.js';
-import { killAll, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
 import { writeSyntheticStore, type SyntheticStore } from './support/synthetic-store.js';
-import { zipDigests } from './support/zip.js';
+import { zipDigests } from '../support/zip.js';
 
 const HOST = 'fault-disk-host';
 const TZ = 'Europe/Samara';
@@ -63,14 +63,7 @@ describe('disk full during an export', () => {
   async function exportIntoFullDisk(tmpDir: string, wrapper: string[], expectedError: RegExp): Promise<void> {
     const prefix = uniquePrefix('fault-disk');
     prefixes.push(prefix);
-    const service = startService(
-      'all',
-      {
-        REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, TELEMETRY_DIR: path.join(root, 'telemetry'), TMP_DIR: tmpDir,
-        HOST_NAME: HOST, TELEMETRY_TZ: TZ, API_HOST: '127.0.0.1', API_PORT: '0',
-      },
-      wrapper,
-    );
+    const service = startService('all', serviceEnv(root, { prefix, host: HOST, tz: TZ }, { TMP_DIR: tmpDir }), wrapper);
     services.push(service);
     const base = `${await serviceReady(service, 'all')}/api/v1`;
     const exportsDir = path.join(tmpDir, 'exports');

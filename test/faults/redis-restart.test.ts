@@ -13,7 +13,7 @@ import { parseInstant } from '../../src/store/time.js';
 import { uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until, type Answer } from './support/http.js';
-import { killAll, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
 import { TestRedisServer } from '../support/redis-server.js';
 
 const HOST = 'fault-redis-host';
@@ -50,16 +50,7 @@ describe('Redis killed and restarted during a collection', () => {
   });
 
   it('keeps sampling without a gap, answers 503 meanwhile, and reports the job right afterwards', async () => {
-    const service = startService('all', {
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: uniquePrefix('fault-redis'),
-      TELEMETRY_DIR: path.join(root, 'telemetry'),
-      TMP_DIR: path.join(root, 'tmp'),
-      HOST_NAME: HOST,
-      TELEMETRY_TZ: TZ,
-      API_HOST: '127.0.0.1',
-      API_PORT: '0',
-    });
+    const service = startService('all', serviceEnv(root, { prefix: uniquePrefix('fault-redis'), host: HOST, tz: TZ }, { REDIS_URL: redis.url }));
     services.push(service);
     const base = `${await serviceReady(service, 'all')}/api/v1`;
 
@@ -157,10 +148,9 @@ describe('Redis killed and restarted during a collection', () => {
     const lostRedis = await TestRedisServer.onFreePort(lostDir, false);
     await lostRedis.start();
     const store = path.join(root, 'telemetry-lost');
-    const service = startService('all', {
-      REDIS_URL: lostRedis.url, QUEUE_PREFIX: uniquePrefix('fault-redis-lost'), TELEMETRY_DIR: store, TMP_DIR: path.join(root, 'tmp-lost'),
-      HOST_NAME: HOST, TELEMETRY_TZ: TZ, API_HOST: '127.0.0.1', API_PORT: '0',
-    });
+    const service = startService('all', serviceEnv(root, { prefix: uniquePrefix('fault-redis-lost'), host: HOST, tz: TZ }, {
+      REDIS_URL: lostRedis.url, TELEMETRY_DIR: store, TMP_DIR: path.join(root, 'tmp-lost'),
+    }));
     services.push(service);
     try {
       const base = `${await serviceReady(service, 'all')}/api/v1`;
@@ -217,10 +207,9 @@ describe('Redis killed and restarted during a collection', () => {
     await longRedis.start();
     const store = path.join(root, 'telemetry-long');
     // Lock 2 × 2 s for collections, stalled check every second: a 7 s outage outlasts the lock.
-    const env = {
-      REDIS_URL: longRedis.url, QUEUE_PREFIX: uniquePrefix('fault-redis-long'), TELEMETRY_DIR: store, TMP_DIR: path.join(root, 'tmp-long'),
-      HOST_NAME: HOST, TELEMETRY_TZ: TZ, API_HOST: '127.0.0.1', API_PORT: '0', JOB_LOCK_S: '2',
-    };
+    const env = serviceEnv(root, { prefix: uniquePrefix('fault-redis-long'), host: HOST, tz: TZ }, {
+      REDIS_URL: longRedis.url, TELEMETRY_DIR: store, TMP_DIR: path.join(root, 'tmp-long'), JOB_LOCK_S: '2',
+    });
     const all = startService('all', env);
     const worker = startService('worker', env);
     services.push(all, worker);

@@ -15,9 +15,9 @@ import { formatInstant } from '../../src/store/time.js';
 import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until } from './support/http.js';
-import { killAll, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
 import { writeSyntheticStore, type SyntheticStore } from './support/synthetic-store.js';
-import { zipDigests } from './support/zip.js';
+import { zipDigests } from '../support/zip.js';
 
 const HOST = 'fault-freeze-host';
 const TZ = 'Europe/Samara';
@@ -32,10 +32,7 @@ describe('a worker frozen in the middle of an export, then woken after another f
 
   beforeAll(async () => {
     root = await makeTempDir('fault-freeze');
-    env = {
-      REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, TELEMETRY_DIR: path.join(root, 'telemetry'), TMP_DIR: path.join(root, 'tmp'),
-      HOST_NAME: HOST, TELEMETRY_TZ: TZ, API_HOST: '127.0.0.1', API_PORT: '0', JOB_LOCK_S: '2',
-    };
+    env = serviceEnv(root, { prefix, host: HOST, tz: TZ }, { JOB_LOCK_S: '2' });
     store = await writeSyntheticStore({
       dir: env.TELEMETRY_DIR as string, host: HOST, tz: TZ, firstDay: '2026-11-02', days: 2,
       intervalMs: 1000, interfaces: ['eth0', 'wlan0'], seed: 7,

@@ -8,9 +8,9 @@ import { formatInstant } from '../../src/store/time.js';
 import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until, type Answer } from './support/http.js';
-import { killAll, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
 import { writeSyntheticStore, type SyntheticStore } from './support/synthetic-store.js';
-import { zipDigests } from './support/zip.js';
+import { zipDigests } from '../support/zip.js';
 
 const HOST = 'fault-kill-host';
 const TZ = 'Europe/Samara';
@@ -25,18 +25,8 @@ describe('a worker killed with SIGKILL in the middle of an export', () => {
 
   beforeAll(async () => {
     root = await makeTempDir('fault-kill');
-    env = {
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
-      TELEMETRY_DIR: path.join(root, 'telemetry'),
-      TMP_DIR: path.join(root, 'tmp'),
-      HOST_NAME: HOST,
-      TELEMETRY_TZ: TZ,
-      API_HOST: '127.0.0.1',
-      API_PORT: '0',
-      // A dead worker's job goes back to the queue within about 4 s + two 2 s checks, not minutes.
-      JOB_LOCK_S: '4',
-    };
+    // A dead worker's job goes back to the queue within about 4 s + two 2 s checks, not minutes.
+    env = serviceEnv(root, { prefix, host: HOST, tz: TZ }, { JOB_LOCK_S: '4' });
     // Two days at 1 s × 2 interfaces: 345,600 rows, long enough to be killed part-way.
     store = await writeSyntheticStore({
       dir: env.TELEMETRY_DIR as string, host: HOST, tz: TZ, firstDay: '2026-11-02', days: 2,

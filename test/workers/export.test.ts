@@ -12,7 +12,7 @@ import { SupersededError, writeCsvZip } from '../../workers/export-writer.js';
 import { processExport, type ExportData } from '../../workers/export.js';
 import { testRedisUrl } from '../support/redis.js';
 import { testSetup, type TestSetup } from '../queue/support.js';
-import { unzipEntries } from './unzip.js';
+import { unzipEntries } from '../support/zip.js';
 
 const TZ = 'Europe/Samara';
 const INTERFACES = ['eth0', 'wlan0', 'vEthernet (WSL, "lab")'];

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testRedisUrl } from '../../support/redis.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -83,6 +84,24 @@ export function startNodeScript(script: string, args: string[], env: Record<stri
       child.kill(signal);
       return exited;
     },
+  };
+}
+
+/**
+ * The environment of a service process for one fault test: its own prefix and folders under
+ * `root`, the test Redis, a free port; `overrides` on top (JOB_LOCK_S, TMP_DIR, REDIS_URL, …).
+ */
+export function serviceEnv(root: string, opts: { prefix: string; host: string; tz: string }, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: opts.prefix,
+    TELEMETRY_DIR: path.join(root, 'telemetry'),
+    TMP_DIR: path.join(root, 'tmp'),
+    HOST_NAME: opts.host,
+    TELEMETRY_TZ: opts.tz,
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    ...overrides,
   };
 }
 

@@ -1,5 +1,6 @@
-/** Reads the entries of a downloaded zip: names, sizes and SHA-256 of the uncompressed bytes. */
+/** Reads the entries of a zip (a downloaded buffer or a file): names, sizes, SHA-256 and text of the uncompressed bytes. */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import yauzl from 'yauzl';
 
 export interface ZipEntryDigest {
@@ -41,4 +42,20 @@ export function zipDigests(buffer: Buffer, keepText = false): Promise<ZipEntryDi
       zip.readEntry();
     });
   });
+}
+
+export interface ZipEntryText {
+  name: string;
+  text: string;
+}
+
+/** Every entry of the zip in `buffer`, as text (test zips are small). */
+export async function zipTexts(buffer: Buffer): Promise<ZipEntryText[]> {
+  const entries = await zipDigests(buffer, true);
+  return entries.map((entry) => ({ name: entry.name, text: entry.text ?? '' }));
+}
+
+/** Every entry of the zip file at `file`, as text. */
+export async function unzipEntries(file: string): Promise<ZipEntryText[]> {
+  return zipTexts(await readFile(file));
 }
