@@ -14,6 +14,7 @@ import { readLineBlocks } from './line-chunks.js';
 import type { DayFile } from './paths.js';
 import { LineParser } from './row-parser.js';
 import type { TelemetryRow } from './row.js';
+import { scanWindowLines } from './window-scan.js';
 
 export const ORDER_SLACK_MS = 10 * 60_000;
 const BATCH_ROWS = 4096;
@@ -83,39 +84,20 @@ export async function openDayFile(file: DayFile, window: DayFileWindow): Promise
 export async function* readOpenDayFile(file: OpenDayFile, window: DayFileWindow): AsyncGenerator<RowBatch> {
   const { parser, handle } = file;
   const { start, end, interfaces } = window;
-  const stopAfter = end + ORDER_SLACK_MS;
+  let batch: RowBatch = { rows: [], times: [] };
+  const visit = (text: string, at: number, next: number, ms: number): boolean => {
+    const row = parser.row(text, at, next, ms);
+    if (row === null) return false;
+    if (interfaces !== undefined && !interfaces.has(row.network_adapter)) return true;
+    batch.rows.push(row);
+    batch.times.push(ms);
+    return true;
+  };
   try {
-    let batch: RowBatch = { rows: [], times: [] };
     for await (const block of readLineBlocks(handle, file.from)) {
-      const text = block.text;
-      let skipped = block.dropped + (block.unterminated !== undefined ? 1 : 0);
-      let past = false;
-      for (let at = 0, next = 0; at < text.length; at = next + 1) {
-        next = text.indexOf('\n', at);
-        if (next === at) continue; // empty line
-        const ms = parser.time(text, at, next);
-        if (ms === null) {
-          skipped++;
-          continue;
-        }
-        if (ms < start) continue;
-        if (ms > end) {
-          if (ms > stopAfter) {
-            past = true;
-            break;
-          }
-          continue;
-        }
-        const row = parser.row(text, at, next, ms);
-        if (row === null) {
-          skipped++;
-          continue;
-        }
-        if (interfaces !== undefined && !interfaces.has(row.network_adapter)) continue;
-        batch.rows.push(row);
-        batch.times.push(ms);
-      }
-      if (skipped > 0) window.onSkipped(skipped);
+      const { skipped, past } = scanWindowLines(block.text, parser, start, end, end + ORDER_SLACK_MS, visit);
+      const unreadable = skipped + block.dropped + (block.unterminated !== undefined ? 1 : 0);
+      if (unreadable > 0) window.onSkipped(unreadable);
       if (batch.rows.length >= BATCH_ROWS || (past && batch.rows.length > 0)) {
         yield batch;
         batch = { rows: [], times: [] };

@@ -4,12 +4,13 @@
  * (canonical-line.ts: the store writer's own lines) are copied through, a run of consecutive
  * ones as one slice of the read block; any other line is parsed into a row and encoded by the
  * caller's encoder, exactly as the row path would. Same lines, order, filtering and skipped
- * count as readOpenDayFile, which this mirrors line for line.
+ * count as readOpenDayFile: both walk their lines with scanWindowLines (window-scan.ts).
  */
 import { canonicalLineAdapterAt } from './canonical-line.js';
 import { ORDER_SLACK_MS, type DayFileWindow, type OpenDayFile } from './day-file-reader.js';
 import { readLineBlocks } from './line-chunks.js';
 import type { TelemetryRow } from './row.js';
+import { scanWindowLines } from './window-scan.js';
 
 /** Encodes rows as export CSV lines, each ended by '\n'. */
 export type RowsEncoder = (rows: readonly TelemetryRow[]) => string;
@@ -117,45 +118,24 @@ class TextBatchBuilder {
 export async function* readOpenDayFileText(file: OpenDayFile, window: DayFileWindow, encode: RowsEncoder, indexed: boolean): AsyncGenerator<TextBatch> {
   const { parser, handle } = file;
   const { start, end, interfaces } = window;
-  const stopAfter = end + ORDER_SLACK_MS;
   const canCopy = parser.format.columns === 8;
   const out = new TextBatchBuilder(encode, indexed);
+  const visit = (text: string, at: number, next: number, ms: number): boolean => {
+    const adapterAt = canCopy ? canonicalLineAdapterAt(text, at, next) : -1;
+    if (adapterAt !== -1) {
+      if (interfaces === undefined || interfaces.has(text.slice(adapterAt, text.indexOf(',', adapterAt)))) out.copy(text, at, next, ms);
+      return true;
+    }
+    const row = parser.row(text, at, next, ms);
+    if (row === null) return false;
+    if (interfaces === undefined || interfaces.has(row.network_adapter)) out.encoded(row, ms);
+    return true;
+  };
   try {
     for await (const block of readLineBlocks(handle, file.from)) {
-      const text = block.text;
-      let skipped = block.dropped + (block.unterminated !== undefined ? 1 : 0);
-      let past = false;
-      for (let at = 0, next = 0; at < text.length; at = next + 1) {
-        next = text.indexOf('\n', at);
-        if (next === at) continue; // empty line
-        const ms = parser.time(text, at, next);
-        if (ms === null) {
-          skipped++;
-          continue;
-        }
-        if (ms < start) continue;
-        if (ms > end) {
-          if (ms > stopAfter) {
-            past = true;
-            break;
-          }
-          continue;
-        }
-        const adapterAt = canCopy ? canonicalLineAdapterAt(text, at, next) : -1;
-        if (adapterAt !== -1) {
-          if (interfaces !== undefined && !interfaces.has(text.slice(adapterAt, text.indexOf(',', adapterAt)))) continue;
-          out.copy(text, at, next, ms);
-          continue;
-        }
-        const row = parser.row(text, at, next, ms);
-        if (row === null) {
-          skipped++;
-          continue;
-        }
-        if (interfaces !== undefined && !interfaces.has(row.network_adapter)) continue;
-        out.encoded(row, ms);
-      }
-      if (skipped > 0) window.onSkipped(skipped);
+      const { skipped, past } = scanWindowLines(block.text, parser, start, end, end + ORDER_SLACK_MS, visit);
+      const unreadable = skipped + block.dropped + (block.unterminated !== undefined ? 1 : 0);
+      if (unreadable > 0) window.onSkipped(unreadable);
       const batch = out.take();
       if (batch !== null) yield batch;
       if (past) return;
