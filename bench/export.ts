@@ -2,8 +2,7 @@
  * Export benchmark: the export job's processor over a 1-day and a 7-day window of a store at
  * 1 s × 3 interfaces, beside `zip -6` compressing the very same CSV bytes, in the same run.
  *
- * The store is written by the store's own writer (bench/export-store.ts), so its lines are what a
- * collector writes.
+ * The store comes from bench/make-store.ts, whose lines are byte for byte what a collector writes.
  *
  * Each export runs in a child process of its own so its peak RSS (process.resourceUsage().maxRSS)
  * is the export's alone. The reference is zip's wall time for compressing the CSV the export
@@ -34,13 +33,12 @@ import { formatInstant, nextDay, parseInstant, startOfDay } from '../src/store/t
 import { encodeRowBatches, stringifyRows } from '../workers/export-csv.js';
 import { writeCsvZip } from '../workers/export-writer.js';
 import { processExport, type ExportData, type ExportResult } from '../workers/export.js';
-import { ensureExportBenchStore } from './export-store.js';
-import { DEFAULT_SPEC, type BenchStoreSpec } from './make-store.js';
+import { DEFAULT_SPEC, ensureBenchStore, type BenchStoreSpec } from './make-store.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const WORK = path.join(ROOT, 'tmp', 'bench-export');
-const SPEC: BenchStoreSpec = { ...DEFAULT_SPEC, dir: path.join(WORK, 'writer-store'), days: 8 };
+const SPEC: BenchStoreSpec = { ...DEFAULT_SPEC, dir: path.join(WORK, 'store'), days: 8 };
 const MB = 1024 * 1024;
 const ENCODER_LABELS: Record<string, string> = {
   default: 'export (lines copied)',
@@ -159,7 +157,7 @@ async function runBench(withRowPath: boolean, withStringify: boolean, reps: numb
   fs.mkdirSync(WORK, { recursive: true });
   const loadBefore = os.loadavg()[0] as number;
   console.log(`store: ${SPEC.days} days at ${SPEC.intervalMs} ms × ${SPEC.interfaces.length} interfaces in ${path.relative(ROOT, SPEC.dir)}`);
-  const days = await ensureExportBenchStore(SPEC, (line) => console.log(`  ${line}`));
+  const days = ensureBenchStore(SPEC, (line) => console.log(`  ${line}`));
   const dayStart = (day: string) => startOfDay(day, SPEC.tz) as number;
   const windows = [
     { label: '1 day', from: dayStart(days[1] as string), to: dayStart(nextDay(days[1] as string)) - 1 },

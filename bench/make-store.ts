@@ -1,5 +1,5 @@
 /**
- * Writes a synthetic store for the window-read benchmark, fast: day files built as strings and
+ * Writes a synthetic store for the window-read and export benchmarks, fast: day files built as strings and
  * written whole (the StoreWriter's per-sample appends would take minutes for 30 days).
  *
  * Layout and format are the store's: <dir>/<host>/<YYYY-MM-DD>.csv, the store header, one row per
@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STORE_HEADER } from '../src/store/csv-line.js';
+import { STORE_HEADER, formatRowLine } from '../src/store/csv-line.js';
 import { dayKey, formatInstant, nextDay, startOfDay } from '../src/store/time.js';
 
 export interface BenchStoreSpec {
@@ -41,7 +41,14 @@ export function specDays(spec: BenchStoreSpec): string[] {
   return days;
 }
 
-/** Builds one day file's text: every sample from 00:00 to the end of `day` in the zone. */
+const roundTenth = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * Builds one day file's text: every sample from 00:00 to the end of `day` in the zone, with
+ * values rounded as the sampler rounds them (CPU and RAM to 0.1, rates to whole bytes/s, elapsed
+ * seconds to the millisecond) and lines formatted by the writer's own formatRowLine, so they are
+ * byte for byte what a collector writes (an export copies such lines through).
+ */
 function dayFileText(spec: BenchStoreSpec, day: string, seed: number): string {
   const from = startOfDay(day, spec.tz) as number;
   const to = startOfDay(nextDay(day), spec.tz) as number;
@@ -53,14 +60,13 @@ function dayFileText(spec: BenchStoreSpec, day: string, seed: number): string {
   };
   for (let t = from; t < to; t += spec.intervalMs) {
     const time = formatInstant(t, spec.tz);
-    const cpu = Math.round(random() * 100);
-    const ram = 20 + Math.round(random() * 60);
+    const cpu = roundTenth(random() * 100);
+    const ram = roundTenth(20 + random() * 60);
+    const elapsed = Math.round((spec.intervalMs / 1000 + (random() - 0.5) * 0.004) * 1000) / 1000;
     for (const name of spec.interfaces) {
       const up = Math.round(random() * 2_000_000);
       const down = Math.round(random() * 20_000_000);
-      // Number(…toFixed(3)) prints as the writer does (1, not 1.000), so the lines are true store lines.
-      const elapsed = Number((spec.intervalMs / 1000 + (random() - 0.5) * 0.004).toFixed(3));
-      parts.push(`${time},${cpu},${ram},${name},${up},${down},${spec.host},${elapsed}\n`);
+      parts.push(formatRowLine({ time, cpu_usage: cpu, ram_free: ram, network_adapter: name, net_usage_up: up, net_usage_down: down, host: spec.host, elapsed_s: elapsed }));
     }
   }
   return parts.join('');
@@ -72,7 +78,7 @@ function dayFileText(spec: BenchStoreSpec, day: string, seed: number): string {
  */
 export function ensureBenchStore(spec: BenchStoreSpec, log: (line: string) => void = () => {}): string[] {
   const marker = path.join(spec.dir, '.bench-spec.json');
-  const wanted = JSON.stringify({ ...spec, dir: undefined, lineFormat: 2 }); // bump when the lines written change
+  const wanted = JSON.stringify({ ...spec, dir: undefined, lineFormat: 3 }); // bump when the lines written change
   const hostDir = path.join(spec.dir, spec.host);
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted) {
     fs.rmSync(spec.dir, { recursive: true, force: true });
