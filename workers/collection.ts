@@ -19,6 +19,7 @@ import { confirmCollectionLock, releaseCollectionLock } from '../src/queue/colle
 import { clearCollectionStop, isCollectionStopRequested } from '../src/queue/collection-stop.js';
 import { collectionLockKey } from '../src/queue/queues.js';
 import { collect, type CollectResult } from '../src/sampling/collect.js';
+import { MAX_DURATION_S, MAX_INTERVAL_S, MIN_INTERVAL_S } from '../src/sampling/limits.js';
 import { retention, type JobHandler, type WorkerContext } from './job-handler.js';
 import { createProgressReporter } from './progress.js';
 
@@ -49,11 +50,11 @@ const STOP_POLL_MS = 1000;
 
 function checkData(data: CollectionData, hostName: string): void {
   const { interval_s: interval, duration_s: duration, host } = data ?? {};
-  if (typeof interval !== 'number' || !(interval >= 0.2 && interval <= 3600)) {
-    throw new UnrecoverableError(`interval_s must be a number from 0.2 to 3600, got ${JSON.stringify(interval)}`);
+  if (typeof interval !== 'number' || !(interval >= MIN_INTERVAL_S && interval <= MAX_INTERVAL_S)) {
+    throw new UnrecoverableError(`interval_s must be a number from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S}, got ${JSON.stringify(interval)}`);
   }
-  if (duration !== undefined && (typeof duration !== 'number' || !(duration > 0 && duration <= 7 * 86_400))) {
-    throw new UnrecoverableError(`duration_s must be a number up to 604800, got ${JSON.stringify(duration)}`);
+  if (duration !== undefined && (typeof duration !== 'number' || !(duration > 0 && duration <= MAX_DURATION_S))) {
+    throw new UnrecoverableError(`duration_s must be a number up to ${MAX_DURATION_S}, got ${JSON.stringify(duration)}`);
   }
   if (typeof host !== 'string' || !HOST_NAME_PATTERN.test(host)) {
     throw new UnrecoverableError(`host must be a host name, got ${JSON.stringify(host)}`);

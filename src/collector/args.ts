@@ -1,11 +1,9 @@
 /** The host collector's command line: parsing, limits and the usage text. */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAX_DURATION_S, MAX_INTERVAL_S, MIN_INTERVAL_S } from '../sampling/limits.js';
 import { isStoreHostName } from '../store/paths.js';
 
-export const MIN_INTERVAL_S = 0.2;
-export const MAX_INTERVAL_S = 3600;
-export const MAX_DURATION_S = 7 * 86_400;
 
 export interface CollectorArgs {
   intervalS: number;

@@ -8,14 +8,12 @@
  */
 import { HOST_NAME_PATTERN } from '../../env/default_env.js';
 import { BadRequestError, type FieldProblem } from '../errors.js';
+import { MAX_DURATION_S, MAX_INTERVAL_S, MIN_INTERVAL_S } from '../sampling/limits.js';
 import { formatInstant, parseInstant } from '../store/time.js';
 import type { CollectionData } from '../../workers/collection.js';
 import type { ExportData } from '../../workers/export.js';
 
-export const MIN_INTERVAL_S = 0.2;
-export const MAX_INTERVAL_S = 3600;
 export const DEFAULT_INTERVAL_S = 5;
-export const MAX_DURATION_S = 7 * 86_400;
 export const MAX_EXPORT_WINDOW_DAYS = 31;
 const MAX_LABEL_LENGTH = 200;
 const MAX_INTERFACES = 64;
