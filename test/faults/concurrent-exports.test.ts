@@ -7,7 +7,7 @@ import { formatInstant } from '../../src/store/time.js';
 import { removePrefix, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until } from './support/http.js';
-import { killAll, residentMb, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, residentMb, serviceEnv, startApiWithWorkers, type ServiceProcess } from './support/processes.js';
 import { writeSyntheticStore, type SyntheticStore } from './support/synthetic-store.js';
 import { zipDigests } from '../support/zip.js';
 
@@ -53,11 +53,8 @@ describe('20 exports of the same week at once', () => {
 
   it('all complete with identical CSV bytes while the worker stays under the memory bound', async () => {
     const env = serviceEnv(root, { prefix, host: HOST, tz: TZ });
-    const api = startService('api', env);
-    const worker = startService('worker', env);
-    services.push(api, worker);
-    const [url] = await Promise.all([serviceReady(api, 'api'), serviceReady(worker, 'worker')]);
-    const base = `${url}/api/v1`;
+    const { base, workers } = await startApiWithWorkers(env, 1, services);
+    const worker = workers[0] as ServiceProcess;
     const idleMb = (await residentMb(worker.pid)) as number;
 
     let peakMb = idleMb;

@@ -15,7 +15,7 @@ import { formatInstant } from '../../src/store/time.js';
 import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until } from './support/http.js';
-import { killAll, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, serviceEnv, startApiWithWorkers, type ServiceProcess } from './support/processes.js';
 import { writeSyntheticStore, type SyntheticStore } from './support/synthetic-store.js';
 import { zipDigests } from '../support/zip.js';
 
@@ -52,12 +52,8 @@ describe('a worker frozen in the middle of an export, then woken after another f
   let served: { completedBytes: number; laterBytes: number; laterCsvSha256: string | undefined; files: string[] } | undefined;
 
   it('hands the job to the other worker, which completes it; the woken worker cannot change the job', async () => {
-    const api = startService('api', env);
-    const workerA = startService('worker', env);
-    const workerB = startService('worker', env);
-    services.push(api, workerA, workerB);
-    const [url] = await Promise.all([serviceReady(api, 'api'), serviceReady(workerA, 'worker'), serviceReady(workerB, 'worker')]);
-    const base = `${url}/api/v1`;
+    const { base, workers } = await startApiWithWorkers(env, 2, services);
+    const [workerA, workerB] = workers as [ServiceProcess, ServiceProcess];
 
     const created = await request(`${base}/exports`, {
       method: 'POST',

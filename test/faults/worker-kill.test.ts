@@ -8,7 +8,7 @@ import { formatInstant } from '../../src/store/time.js';
 import { removePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
 import { makeTempDir, removeTempDir } from '../support/tmp.js';
 import { request, until, type Answer } from './support/http.js';
-import { killAll, serviceEnv, serviceReady, startService, type ServiceProcess } from './support/processes.js';
+import { killAll, serviceEnv, startApiWithWorkers, type ServiceProcess } from './support/processes.js';
 import { writeSyntheticStore, type SyntheticStore } from './support/synthetic-store.js';
 import { zipDigests } from '../support/zip.js';
 
@@ -43,12 +43,8 @@ describe('a worker killed with SIGKILL in the middle of an export', () => {
   });
 
   it('is picked up by the other worker and completes with every row; only 409 until the full zip', async () => {
-    const api = startService('api', env);
-    const workerA = startService('worker', env);
-    const workerB = startService('worker', env);
-    services.push(api, workerA, workerB);
-    const [url] = await Promise.all([serviceReady(api, 'api'), serviceReady(workerA, 'worker'), serviceReady(workerB, 'worker')]);
-    const base = `${url}/api/v1`;
+    const { base, workers } = await startApiWithWorkers(env, 2, services);
+    const [workerA, workerB] = workers as [ServiceProcess, ServiceProcess];
 
     const created = await request(`${base}/exports`, {
       method: 'POST',

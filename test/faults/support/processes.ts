@@ -110,6 +110,18 @@ export function startService(mode: 'all' | 'api' | 'worker', env: Record<string,
   return startNodeScript('src/main.ts', [mode], env, wrapper);
 }
 
+/**
+ * An API process and `count` worker processes sharing `env`, each added to `services` (for
+ * killAll); resolves once all are ready, with the API's base URL (`http://host:port/api/v1`).
+ */
+export async function startApiWithWorkers(env: Record<string, string>, count: number, services: ServiceProcess[]): Promise<{ base: string; workers: ServiceProcess[] }> {
+  const api = startService('api', env);
+  const workers = Array.from({ length: count }, () => startService('worker', env));
+  services.push(api, ...workers);
+  const [url] = await Promise.all([serviceReady(api, 'api'), ...workers.map((worker) => serviceReady(worker, 'worker'))]);
+  return { base: `${url}/api/v1`, workers };
+}
+
 /** Waits until the service says it is ready; for api and all, answers its base URL (`http://host:port`). */
 export async function serviceReady(service: ServiceProcess, mode: 'all' | 'api' | 'worker'): Promise<string> {
   await service.waitForOutput(new RegExp(`ready \\(${mode}\\)`), 40_000);
